@@ -1,0 +1,47 @@
+"""How one mock gateway instance is configured; every source (CLI, config file, fixture) builds one."""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any, Literal
+
+__all__ = ["Flavor", "MockSettings", "generate_key"]
+
+Flavor = Literal["requesty", "openrouter"]
+
+
+def generate_key(prefix: str = "gc-mock") -> str:
+    """A fresh random key; printed at startup, never stored in plaintext."""
+    return f"{prefix}-{secrets.token_hex(16)}"
+
+
+def _utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+@dataclass
+class MockSettings:
+    """Everything a mock instance needs; defaults give a working gateway with fresh keys."""
+
+    flavor: Flavor = "requesty"
+    api_key: str = field(default_factory=generate_key)
+    admin_key: str = field(default_factory=lambda: generate_key("gc-admin"))
+    db_path: Path | None = None  # None: a temporary file, removed on shutdown
+    faults: set[str] = field(default_factory=set)
+    fault_plan: list[dict[str, Any]] = field(default_factory=list)  # upstream failures, see inference.routing
+    fallback_policies: dict[str, list[str]] = field(default_factory=dict)  # Requesty "policy/<name>"
+    first_token_delay: float = 0.0  # seconds before the first SSE chunk
+    chunk_gap: float = 0.0  # seconds between SSE chunks
+    upstream_timeout: float = 2.0  # a "timeout" fault upstream is given up after this long
+    rate_limit: int | None = None  # requests per minute per key; None: unlimited
+    clock: Callable[[], datetime] = _utcnow  # injectable, so limit resets and expiry test without sleeps
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def prefix(self) -> str:
+        """The path prefix the flavor's spec serves under."""
+        return "/v1" if self.flavor == "requesty" else "/api/v1"
