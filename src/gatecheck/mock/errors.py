@@ -29,7 +29,7 @@ _TYPES = {
 
 
 def envelope(status: int, message: str, *, param: str | None = None, **extra: Any) -> dict[str, Any]:
-    """The error body for ``status``: ``code`` is the HTTP status (OpenRouter), ``type`` the class (OpenAI)."""
+    """The error body: ``code`` is the HTTP status (OpenRouter), ``type`` the class (OpenAI)."""
     body: dict[str, Any] = {"message": message, "type": _TYPES.get(status, "error"), "code": status}
     if param is not None:
         body["param"] = param

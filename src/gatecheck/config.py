@@ -1,0 +1,128 @@
+"""``gatecheck.toml``: named targets and run defaults, validated before anything runs.
+
+Secrets may appear only as ``${ENV_VAR}`` placeholders, and placeholders only where secrets go,
+so a config file can be committed and a key can never be.  Parsed with the standard library's
+``tomllib``; validated with jsonschema so every mistake names its place.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import jsonschema
+
+from gatecheck.errors import ConfigError
+
+__all__ = ["CONFIG_SCHEMA", "Config", "TargetConfig", "load_config"]
+
+PLACEHOLDER = re.compile(r"^\$\{([A-Za-z_][A-Za-z0-9_]*)\}$")
+
+_TARGET = {
+    "type": "object",
+    "additionalProperties": False,
+    "required": ["url"],
+    "properties": {
+        "url": {"type": "string", "pattern": "^(https?://|mock$)"},
+        "profile": {"type": "string"},
+        "api_key": {"type": "string", "pattern": PLACEHOLDER.pattern},
+        "management_key": {"type": "string", "pattern": PLACEHOLDER.pattern},
+        "timeout": {"type": "number", "exclusiveMinimum": 0},
+    },
+}
+
+CONFIG_SCHEMA: dict[str, Any] = {
+    "type": "object",
+    "additionalProperties": False,
+    "properties": {
+        "defaults": {
+            "type": "object",
+            "additionalProperties": False,
+            "properties": {
+                "target": {"type": "string"},
+                "profile": {"type": "string"},
+                "suites": {"type": "array", "items": {"type": "string"}},
+                "report_dir": {"type": "string"},
+                "seed": {"type": "integer"},
+                "examples": {"type": "integer", "minimum": 1},
+                "max_requests": {"type": "integer", "minimum": 1},
+                "max_tokens": {"type": "integer", "minimum": 1},
+                "timeout": {"type": "number", "exclusiveMinimum": 0},
+                "allow_writes": {"type": "boolean"},
+            },
+        },
+        "targets": {"type": "object", "additionalProperties": _TARGET},
+    },
+}
+
+
+@dataclass(frozen=True)
+class TargetConfig:
+    """One named target; key fields hold environment variable *names*, never values."""
+
+    name: str
+    url: str
+    profile: str | None = None
+    api_key_env: str | None = None
+    management_key_env: str | None = None
+    timeout: float | None = None
+
+
+@dataclass(frozen=True)
+class Config:
+    """A validated config file (or the empty default when there is none)."""
+
+    defaults: dict[str, Any] = field(default_factory=dict)
+    targets: dict[str, TargetConfig] = field(default_factory=dict)
+    source: str | None = None
+
+    def target(self, name: str) -> TargetConfig:
+        if name not in self.targets:
+            from gatecheck.errors import UnknownNameError
+
+            raise UnknownNameError(f"target in {self.source or 'config'}", name, list(self.targets))
+        return self.targets[name]
+
+
+def _env_name(value: str | None) -> str | None:
+    if value is None:
+        return None
+    match = PLACEHOLDER.match(value)
+    assert match  # guaranteed by the schema
+    return match.group(1)
+
+
+def load_config(path: str | Path | None = None) -> Config:
+    """Load ``path``, or ``./gatecheck.toml`` when it exists, or return the empty config."""
+    if path is None:
+        path = Path("gatecheck.toml")
+        if not path.exists():
+            return Config()
+    path = Path(path)
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise ConfigError(f"config file {path} does not exist") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"config file {path} is not valid TOML: {exc}") from None
+    errors = sorted(jsonschema.Draft202012Validator(CONFIG_SCHEMA).iter_errors(data), key=lambda e: e.path)
+    if errors:
+        first = errors[0]
+        where = ".".join(str(p) for p in first.absolute_path) or "(top level)"
+        hint = " (secrets must be written as ${ENV_VAR})" if "key" in where else ""
+        raise ConfigError(f"config file {path}: {where}: {first.message}{hint}")
+    targets = {
+        name: TargetConfig(
+            name=name,
+            url=spec["url"],
+            profile=spec.get("profile"),
+            api_key_env=_env_name(spec.get("api_key")),
+            management_key_env=_env_name(spec.get("management_key")),
+            timeout=spec.get("timeout"),
+        )
+        for name, spec in data.get("targets", {}).items()
+    }
+    return Config(defaults=data.get("defaults", {}), targets=targets, source=str(path))

@@ -1,0 +1,34 @@
+"""gatecheck's pytest plugin (registered through the ``pytest11`` entry point).
+
+Kept tiny in the manner of respx and pytest-httpx: options and markers here, fixtures in
+:mod:`gatecheck.plugin.fixtures`.  It is inert for test runs that use none of its fixtures,
+so it can stay installed beside other projects.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from gatecheck.plugin import fixtures
+from gatecheck.plugin.options import add_options
+from gatecheck.profiles import CAPABILITIES
+
+__all__ = ["NOT_APPLICABLE"]
+
+NOT_APPLICABLE = "not applicable"
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    add_options(parser)
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line(
+        "markers",
+        "capability(name): the test needs this capability; it is not applicable where the "
+        f"target's profile does not claim it. Names: {', '.join(CAPABILITIES)}",
+    )
+    config.addinivalue_line("markers", "needs_mock(reason): the test needs the built-in mock's controls")
+    config.addinivalue_line("markers", "writes: the test creates or deletes resources (keys, guardrails)")
+    if not config.pluginmanager.has_plugin("gatecheck.plugin.fixtures"):
+        config.pluginmanager.register(fixtures, "gatecheck.plugin.fixtures")

@@ -1,0 +1,218 @@
+"""Fixtures and hooks that give suites a configured target.
+
+Suites ask for ``gateway`` (where and with which keys), ``profile`` (what it claims), ``spec``
+(the compiled contract) and clients; they never read the environment themselves.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+
+import httpx
+import pytest
+
+from gatecheck.budget import Budget
+from gatecheck.config import load_config
+from gatecheck.errors import GatecheckError
+from gatecheck.http import make_client
+from gatecheck.profiles import Profile
+from gatecheck.redact import default_redactor
+from gatecheck.target import Target, resolve_target
+
+__all__ = ["Gateway"]
+
+_TARGET_KEY = pytest.StashKey[Target]()
+REAL_TARGET_DEFAULT_REQUESTS = 500
+REAL_TARGET_DEFAULT_TOKENS = 50_000
+
+
+@dataclass
+class Gateway:
+    """A running target as the suites see it."""
+
+    target: Target
+    base_url: str
+    api_key: str | None
+    management_key: str | None
+    budget: Budget
+    mock_root_url: str | None = None  # the mock's URL without the flavor prefix, for /_mock/
+    mock_admin_key: str | None = None
+    faults: list[str] = field(default_factory=list)
+
+    @property
+    def profile(self) -> Profile:
+        return self.target.profile
+
+    @property
+    def is_mock(self) -> bool:
+        return self.target.is_mock
+
+    def client(self, key: str | None = None, **headers: str) -> httpx.Client:
+        """A new client for this gateway with ``key`` (default: the inference key)."""
+        return make_client(
+            self.base_url,
+            key if key is not None else self.api_key,
+            timeout=self.target.timeout,
+            budget=self.budget,
+            headers=headers,
+        )
+
+
+def target_for(config: pytest.Config) -> Target:
+    """The target the options name, resolved once per session (harness errors become usage errors)."""
+    if _TARGET_KEY not in config.stash:
+        try:
+            config.stash[_TARGET_KEY] = resolve_target(
+                url=config.getoption("gateway_url"),
+                profile=config.getoption("profile"),
+                api_key_env=config.getoption("api_key_env"),
+                management_key_env=config.getoption("management_key_env"),
+                config=load_config(config.getoption("gatecheck_config")),
+                timeout=config.getoption("request_timeout"),
+            )
+        except GatecheckError as exc:
+            raise pytest.UsageError(f"gatecheck: {exc}") from None
+    return config.stash[_TARGET_KEY]
+
+
+def _worker_count(config: pytest.Config) -> int:
+    return int(getattr(config, "workerinput", {}).get("workercount", 1))
+
+
+def _budget(config: pytest.Config, target: Target) -> Budget:
+    if target.is_mock:
+        return Budget(config.getoption("max_requests"), config.getoption("max_tokens"))
+    whole = Budget(
+        config.getoption("max_requests") or REAL_TARGET_DEFAULT_REQUESTS,
+        config.getoption("max_tokens") or REAL_TARGET_DEFAULT_TOKENS,
+    )
+    return whole.split(_worker_count(config))
+
+
+def _probe(url: str, timeout: float) -> str | None:
+    """Why the target cannot be reached at all, or None when it answers anything."""
+    try:
+        httpx.get(url, timeout=min(timeout, 10.0))
+    except httpx.TimeoutException:
+        return f"no answer within {min(timeout, 10.0):g} s"
+    except httpx.TransportError as exc:
+        return f"{type(exc).__name__}: {exc}"
+    return None
+
+
+@pytest.fixture(scope="session")
+def gateway(pytestconfig: pytest.Config) -> Iterator[Gateway]:
+    """The target under test: the built-in mock (started here) or a real gateway (probed here)."""
+    target = target_for(pytestconfig)
+    budget = _budget(pytestconfig, target)
+    if not target.is_mock:
+        assert target.url is not None
+        for secret in (target.api_key, target.management_key):
+            default_redactor.add(secret)
+        if reason := _probe(target.url, target.timeout):
+            pytest.exit(f"gatecheck: target {target.url} is unreachable: {reason}", returncode=2)
+        yield Gateway(target, target.url, target.api_key, target.management_key, budget)
+        return
+    from gatecheck.mock.faults import validate_faults
+    from gatecheck.mock.server import MockServer
+    from gatecheck.mock.settings import MockSettings
+
+    faults = pytestconfig.getoption("mock_fault")
+    try:
+        settings = MockSettings(flavor=target.profile.mock_flavor, faults=validate_faults(faults))  # type: ignore[arg-type]
+    except GatecheckError as exc:
+        pytest.exit(f"gatecheck: {exc}", returncode=2)
+    for secret in (settings.api_key, settings.admin_key):
+        default_redactor.add(secret)
+    with MockServer(settings) as server:
+        yield Gateway(
+            target,
+            server.base_url,
+            settings.api_key,
+            settings.admin_key,
+            budget,
+            mock_root_url=server.root_url,
+            mock_admin_key=settings.admin_key,
+            faults=list(faults),
+        )
+
+
+@pytest.fixture(scope="session")
+def profile(gateway: Gateway) -> Profile:
+    """The profile of the target: paths, capabilities, models to use."""
+    return gateway.profile
+
+
+@pytest.fixture(scope="session")
+def spec(profile: Profile) -> dict:
+    """The target's compiled contract (OpenAPI 3.1 with the contract layer)."""
+    from gatecheck.specs.registry import load_spec
+
+    return load_spec(profile.spec).document
+
+
+@pytest.fixture
+def client(gateway: Gateway) -> Iterator[httpx.Client]:
+    """An httpx client for the target with the inference key."""
+    with gateway.client() as c:
+        yield c
+
+
+@pytest.fixture
+def anonymous_client(gateway: Gateway) -> Iterator[httpx.Client]:
+    """An httpx client for the target with no credentials at all."""
+    with gateway.client(key="") as c:
+        yield c
+
+
+@pytest.fixture
+def management_client(gateway: Gateway) -> Iterator[httpx.Client]:
+    """An httpx client with the management key; skips when the target has none."""
+    if not gateway.management_key:
+        pytest.skip("needs a management key: export one and name it with --management-key-env")
+    with gateway.client(key=gateway.management_key) as c:
+        yield c
+
+
+@pytest.fixture
+def mock_control(gateway: Gateway) -> Iterator[httpx.Client]:
+    """A client for the built-in mock's /_mock/ admin API; skips against real gateways."""
+    if not gateway.is_mock or not gateway.mock_root_url:
+        pytest.skip("needs the built-in mock's fault injection; not available on a real gateway")
+    with make_client(gateway.mock_root_url + "/_mock", gateway.mock_admin_key) as c:
+        yield c
+        c.post("reset")
+
+
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    """Capabilities the profile does not claim make a test not applicable; writes need consent."""
+    markers = list(item.iter_markers("capability"))
+    if not markers and item.get_closest_marker("writes") is None:
+        return
+    target = target_for(item.config)
+    for marker in markers:
+        name = marker.args[0]
+        item.user_properties.append(("capability", name))
+        if not target.profile.claims(name):
+            pytest.skip(f"not applicable: profile {target.profile.name} does not claim {name!r}")
+    if item.get_closest_marker("writes") and not target.is_mock and not item.config.getoption("allow_writes"):
+        pytest.skip("creates or deletes resources on a real gateway: rerun with --allow-writes to include it")
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> pytest.TestReport:
+    """Transport errors and spent budgets read as one clear line, not an httpx traceback."""
+    report: pytest.TestReport = yield
+    excinfo = call.excinfo
+    if excinfo is None or report.passed:
+        return report
+    if isinstance(excinfo.value, httpx.TimeoutException):
+        report.longrepr = f"Gateway did not answer in time: {excinfo.value!r}"
+    elif isinstance(excinfo.value, httpx.TransportError):
+        report.longrepr = f"Gateway connection failed: {type(excinfo.value).__name__}: {excinfo.value}"
+    elif isinstance(excinfo.value, GatecheckError):
+        report.longrepr = f"gatecheck: {excinfo.value}"
+    if isinstance(report.longrepr, str):
+        report.longrepr = default_redactor.text(report.longrepr)
+    return report

@@ -1,0 +1,60 @@
+"""The command-line options of the plugin; ``gatecheck run`` passes its flags through these."""
+
+from __future__ import annotations
+
+import pytest
+
+__all__ = ["add_options"]
+
+
+def add_options(parser: pytest.Parser) -> None:
+    group = parser.getgroup("gatecheck", "gatecheck gateway target")
+    group.addoption(
+        "--gateway-url",
+        default=None,
+        help="API base URL of the gateway, a target name from gatecheck.toml, or 'mock' "
+        "(default: the built-in mock gateway)",
+    )
+    group.addoption(
+        "--profile", default=None, help="vendor profile: requesty, openrouter, openai or a .yaml file"
+    )
+    group.addoption(
+        "--api-key-env",
+        default=None,
+        help="environment variable holding the inference key (default GATECHECK_API_KEY)",
+    )
+    group.addoption(
+        "--management-key-env",
+        default=None,
+        help="environment variable holding the management key (default GATECHECK_MANAGEMENT_KEY)",
+    )
+    group.addoption(
+        "--gatecheck-config", default=None, help="config file (default ./gatecheck.toml if present)"
+    )
+    group.addoption(
+        "--mock-fault",
+        action="append",
+        default=[],
+        help="fault mode for the built-in mock (repeatable); see 'gatecheck mock --list-faults'",
+    )
+    group.addoption(
+        "--allow-writes",
+        action="store_true",
+        default=False,
+        help="allow tests that create or delete resources on a real target",
+    )
+    group.addoption(
+        "--max-requests",
+        type=int,
+        default=None,
+        help="request budget for a real target (default 500; unlimited against the mock)",
+    )
+    group.addoption(
+        "--max-tokens",
+        type=int,
+        default=None,
+        help="token budget for a real target (default 50000; unlimited against the mock)",
+    )
+    group.addoption("--request-timeout", type=float, default=None, help="seconds to wait for an answer")
+    group.addoption("--examples", type=int, default=None, help="schemathesis examples per operation")
+    group.addoption("--gatecheck-seed", type=int, default=None, help="seed for generated data")
