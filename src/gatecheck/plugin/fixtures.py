@@ -185,6 +185,11 @@ def mock_control(gateway: Gateway) -> Iterator[httpx.Client]:
         c.post("reset")
 
 
+def pytest_configure(config: pytest.Config) -> None:
+    """Resolve the target before collection, so a bad option stops the run with one clear line."""
+    target_for(config)
+
+
 def pytest_runtest_setup(item: pytest.Item) -> None:
     """Capabilities the profile does not claim make a test not applicable; writes need consent."""
     markers = list(item.iter_markers("capability"))
