@@ -46,9 +46,12 @@ class UsageRecord:
 class Accounts(Protocol):
     """Authorisation and accounting for the mock; raises MockHTTPError with the right status."""
 
-    def authenticate(self, token: str | None, role: Role) -> Principal:
-        """Who holds ``token``: 401 when missing, unknown, expired, disabled or deleted;
-        403 when the key exists but has the other role."""
+    def authenticate(self, token: str | None, role: Role, *, wrong_role_status: int | None = None) -> Principal:
+        """Who holds ``token``: 401 when missing, unknown, expired, disabled or deleted.
+
+        A key of the other role gets ``wrong_role_status``, defaulting to what the flavor's spec
+        documents for the operation (Requesty 403; OpenRouter 401 where only 401 is listed).
+        """
         ...
 
     def authorize_inference(self, principal: Principal, model: str, provider: str | None = None) -> None:

@@ -1,0 +1,232 @@
+"""SqliteAccounts: the :class:`~gatecheck.mock.accounts.Accounts` seam on sqlite.
+
+Status codes, chosen once for both flavors:
+
+- 401: no key, an unknown key, or one that is deleted, expired or disabled ("who are you?");
+- a valid key of the wrong role (a management key on inference, an inference key on the key
+  API): neither vendor documents this case in prose (OpenRouter: management keys "cannot be
+  used to make API calls to OpenRouter's completion endpoints"; Requesty: the key API needs
+  manage rights), so the status is the one each vendor's spec documents.  Requesty's contract
+  lists 403 on every operation: 403.  OpenRouter's LAP lists 403 only on ``/credits``,
+  ``/activity`` and ``/messages`` and just 401 on ``/chat/completions``, ``/keys``,
+  ``/guardrails``: 401 by default, and those routes pass ``wrong_role_status=403``;
+- 403: a model or provider outside the key's access list or guardrails;
+- 402: the key's spend (or a guardrail's budget) reached its limit in the current window.
+
+Fault modes of the management plane each bypass exactly one of these points (see the calls
+to ``ctx.fault``); the set is read on every call because the admin API may swap it.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import sqlite3
+import uuid
+from collections.abc import Sequence
+from dataclasses import replace
+from datetime import datetime
+from pathlib import Path
+
+from gatecheck.mock.accounts import Principal, Role, UsageRecord
+from gatecheck.mock.errors import MockHTTPError
+from gatecheck.mock.settings import MockSettings
+from gatecheck.mock.store import guardrails, keys, usage
+from gatecheck.mock.store.context import OWNER_ID, Context
+from gatecheck.mock.store.database import Database
+from gatecheck.mock.store.guardrail_service import GuardrailService
+from gatecheck.mock.store.key_service import KeyService
+from gatecheck.mock.store.periods import iso, window_start
+from gatecheck.mock.store.pkce import PkceService
+from gatecheck.mock.store.reports import ReportService
+
+__all__ = ["SqliteAccounts"]
+
+# per flavor, what a key of the other role gets by default: the status, and the message keyed
+# by the role the endpoint needs
+_WRONG_ROLE: dict[str, tuple[int, dict[str, str]]] = {
+    "requesty": (
+        403,
+        {
+            "inference": "management keys cannot call inference endpoints; use an API key",
+            "management": "this API key does not have manage rights",
+        },
+    ),
+    "openrouter": (
+        401,
+        {
+            "inference": "Management keys cannot be used for completions; use an inference API key",
+            "management": "This endpoint requires a management API key",
+        },
+    ),
+}
+
+
+class SqliteAccounts:
+    """Authorisation and accounting on one sqlite file, plus the services the management
+    routes query: ``keys``, ``reports``, ``guardrails``, ``pkce``."""
+
+    def __init__(self, settings: MockSettings, path: Path, *, temporary: bool) -> None:
+        self._temporary = temporary
+        self.path = path
+        self.ctx = Context(Database(path), settings)
+        self.keys = KeyService(self.ctx)
+        self.reports = ReportService(self.ctx, self.keys)
+        self.guardrails = GuardrailService(self.ctx)
+        self.pkce = PkceService(self.ctx, self.keys)
+        self._bootstrap()
+
+    # -- the Accounts protocol -------------------------------------------------------------
+
+    def authenticate(
+        self, token: str | None, role: Role, *, wrong_role_status: int | None = None
+    ) -> Principal:
+        """Who holds ``token``; a key of the other role gets ``wrong_role_status``, by default
+        the flavor's (see the module docstring)."""
+        row = self._valid_key(token)
+        if row.role != role:
+            default_status, messages = _WRONG_ROLE[self.ctx.settings.flavor]
+            raise MockHTTPError(wrong_role_status or default_status, messages[role])
+        return self._principal(row)
+
+    def authenticate_any(self, token: str | None) -> Principal:
+        """Either role: for endpoints any key may call (``GET /key``, ``/generation``)."""
+        return self._principal(self._valid_key(token))
+
+    def _principal(self, row: keys.KeyRow) -> Principal:
+        """The caller, with the access lists that govern it folded into one allow-set each."""
+        with self.ctx.db.read() as conn:
+            rails = guardrails.applying_to(conn, row.id, row.creator_user_id)
+        models = [row.allowed_models, *(g.allowed_models for g in rails)]
+        providers = [tuple(map(_provider_id, g.allowed_providers or ())) for g in rails]
+        return Principal(
+            key_id=row.id,
+            role=row.role,  # type: ignore[arg-type]
+            name=row.name,
+            allowed_models=_intersect(models),
+            allowed_providers=_intersect(providers),
+        )
+
+    def authorize_inference(self, principal: Principal, model: str, provider: str | None = None) -> None:
+        """403 outside the access list or a guardrail, 402 at a spend limit; checked live.
+
+        ``provider`` is a slug or display name (``amazon-bedrock`` / ``Amazon Bedrock``); None
+        means the model's owner.  A principal no key stands behind (the inference plane's
+        anonymous caller under ``auth-not-enforced``) has nothing to enforce.
+        """
+        provider = _provider_id(provider or model.split("/", 1)[0])
+        now = self.ctx.now()
+        with self.ctx.db.read() as conn:
+            row = keys.get(conn, principal.key_id, include_deleted=True)
+            if row is None:
+                return
+            if row.allowed_models and model not in row.allowed_models:
+                raise MockHTTPError(403, f"model {model!r} is not in this key's access list")
+            for rail in guardrails.applying_to(conn, row.id, row.creator_user_id):
+                _check_guardrail(conn, rail, row.id, model, provider, now)
+            if row.limit_usd is not None and not self.ctx.fault("limit-not-enforced"):
+                spent = usage.spend(conn, row.id, window_start(row.limit_reset, now))
+                if spent >= row.limit_usd:
+                    raise MockHTTPError(402, f"key limit of ${row.limit_usd:g} reached (spent ${spent:.6f})")
+
+    def record(self, principal: Principal, record: UsageRecord) -> None:
+        """Store the request in one insert: parallel requests on a key cannot lose each other.
+        A request without a generation id gets one, so it cannot collide with another."""
+        if not record.generation_id:
+            record = replace(record, generation_id=f"gen-{uuid.uuid4().hex}")
+        accounted = not self.ctx.fault("usage-not-recorded")
+        with self.ctx.db.write() as conn:
+            usage.insert(conn, principal.key_id, record, self.ctx.now(), accounted)
+
+    # -- lifecycle -------------------------------------------------------------------------
+
+    def reset(self) -> None:
+        """Forget everything but the two bootstrap keys, which return to their defaults."""
+        bootstrap = [
+            keys.fingerprint(self.ctx.settings.api_key),
+            keys.fingerprint(self.ctx.settings.admin_key),
+        ]
+        with self.ctx.db.write() as conn:
+            for table in ("usage", "guardrail_keys", "guardrail_members", "guardrails", "auth_codes"):
+                conn.execute(f"DELETE FROM {table}")
+            conn.execute("DELETE FROM keys WHERE secret_sha256 NOT IN (?, ?)", bootstrap)
+        self.ctx.plaintexts.clear()
+        self._bootstrap()
+
+    def close(self) -> None:
+        """Close the database; a temporary one is removed with its WAL files."""
+        self.ctx.db.close()
+        if self._temporary:
+            for suffix in ("", "-wal", "-shm"):
+                with contextlib.suppress(FileNotFoundError):
+                    Path(f"{self.path}{suffix}").unlink()
+
+    def _bootstrap(self) -> None:
+        """Insert the settings' two keys if missing, and restore them to a usable default."""
+        s = self.ctx.settings
+        now = iso(self.ctx.now())
+        with self.ctx.db.write() as conn:
+            for value, role, name in (
+                (s.api_key, "inference", "bootstrap"),
+                (s.admin_key, "management", "admin"),
+            ):
+                row = keys.get_by_secret(conn, value)
+                if row is None:
+                    key_id = self.ctx.new_id()
+                    keys.insert(
+                        conn, key_id=key_id, value=value, role=role, name=name,
+                        bootstrap=True, creator_user_id=OWNER_ID, created_at=now,
+                    )  # fmt: skip
+                else:
+                    key_id = row.id
+                    keys.update(
+                        conn, key_id, disabled=False, deleted_at=None, expires_at=None,
+                        limit_usd=None, limit_reset=None, allowed_models=None,
+                    )  # fmt: skip
+                self.ctx.plaintexts[key_id] = value
+
+    def _valid_key(self, token: str | None) -> keys.KeyRow:
+        if not token:
+            raise MockHTTPError(401, "No auth credentials found")
+        with self.ctx.db.read() as conn:
+            row = keys.get_by_secret(conn, token)
+        now = self.ctx.now()
+        if row is None:
+            raise MockHTTPError(401, "Invalid API key")
+        if row.deleted_at is not None and not self.ctx.fault("deleted-key-still-valid"):
+            raise MockHTTPError(401, "This API key has been deleted")
+        if row.is_expired(now) and not self.ctx.fault("expired-key-still-valid"):
+            raise MockHTTPError(401, f"This API key expired at {iso(row.expires_at)}")
+        if row.disabled:
+            raise MockHTTPError(401, "This API key is disabled")
+        return row
+
+
+def _check_guardrail(
+    conn: sqlite3.Connection,
+    rail: guardrails.Guardrail,
+    key_id: str,
+    model: str,
+    provider: str,
+    now: datetime,
+) -> None:
+    if rail.allowed_models and model not in rail.allowed_models:
+        raise MockHTTPError(403, f"model {model!r} is blocked by guardrail {rail.name!r}")
+    if rail.allowed_providers and provider not in {_provider_id(p) for p in rail.allowed_providers}:
+        raise MockHTTPError(403, f"provider {provider!r} is blocked by guardrail {rail.name!r}")
+    if rail.ignored_providers and provider in {_provider_id(p) for p in rail.ignored_providers}:
+        raise MockHTTPError(403, f"provider {provider!r} is ignored by guardrail {rail.name!r}")
+    if rail.limit_usd is not None:
+        spent = usage.spend(conn, key_id, window_start(rail.reset_interval, now))
+        if spent >= rail.limit_usd:
+            raise MockHTTPError(402, f"guardrail {rail.name!r} budget of ${rail.limit_usd:g} reached")
+
+
+def _provider_id(name: str) -> str:
+    """One spelling for a provider: the catalog's slugs are display names lower-cased, hyphenated."""
+    return name.strip().lower().replace(" ", "-")
+
+
+def _intersect(lists: Sequence[tuple[str, ...] | None]) -> frozenset[str] | None:
+    """What every non-empty list allows; None when none restricts."""
+    sets = [frozenset(items) for items in lists if items]
+    return frozenset.intersection(*sets) if sets else None
