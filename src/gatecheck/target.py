@@ -7,7 +7,7 @@ Keys come only from environment variables whose *names* the user gives (``--api-
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from gatecheck.config import Config
 from gatecheck.errors import MissingSecretError, UsageError
@@ -25,8 +25,8 @@ class Target:
 
     profile: Profile
     url: str | None = None
-    api_key: str | None = None
-    management_key: str | None = None
+    api_key: str | None = field(default=None, repr=False)  # never in a traceback or report
+    management_key: str | None = field(default=None, repr=False)
     timeout: float = 30.0
     name: str = ""
 

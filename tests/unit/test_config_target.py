@@ -86,3 +86,13 @@ def test_budget_refuses_the_request_past_the_limit_and_splits_across_workers() -
     with pytest.raises(BudgetExhausted, match="token budget spent"):
         tokens.charge_request()
     assert Budget(100, 1000).split(4) == Budget(25, 250)
+
+
+def test_keys_never_appear_in_reprs(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Tracebacks print fixture values; a key must not ride along."""
+    from gatecheck.plugin.fixtures import Gateway
+
+    monkeypatch.setenv("GATECHECK_API_KEY", "sk-repr-secret-0001")
+    target = resolve_target(url="https://gw.example.test/v1")
+    gateway = Gateway(target, target.url or "", "sk-repr-secret-0001", "sk-repr-admin-0002", Budget())
+    assert "sk-repr" not in repr(target) + repr(gateway)

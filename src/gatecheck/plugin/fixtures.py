@@ -33,11 +33,11 @@ class Gateway:
 
     target: Target
     base_url: str
-    api_key: str | None
-    management_key: str | None
+    api_key: str | None = field(repr=False)  # repr=False: tracebacks print fixture values
+    management_key: str | None = field(repr=False)
     budget: Budget
     mock_root_url: str | None = None  # the mock's URL without the flavor prefix, for /_mock/
-    mock_admin_key: str | None = None
+    mock_admin_key: str | None = field(default=None, repr=False)
     faults: list[str] = field(default_factory=list)
 
     @property
