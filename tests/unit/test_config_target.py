@@ -30,7 +30,9 @@ def _write(tmp_path: Path, text: str) -> Path:
     return path
 
 
-def test_named_target_takes_keys_from_the_named_variables(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_named_target_takes_keys_from_the_named_variables(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setenv("STAGING_KEY", "sk-staging-123456")
     monkeypatch.delenv("STAGING_ADMIN", raising=False)
     target = resolve_target(url="staging", config=load_config(_write(tmp_path, GOOD)))
@@ -44,7 +46,8 @@ def test_named_target_takes_keys_from_the_named_variables(tmp_path: Path, monkey
 
 def test_a_literal_key_in_the_config_is_refused(tmp_path: Path) -> None:
     text = GOOD.replace('"${STAGING_KEY}"', '"sk-or-v1-literal"')
-    with pytest.raises(ConfigError, match=r"targets.staging.api_key: .* \(secrets must be written as \$\{ENV_VAR\}\)"):
+    expected = r"targets.staging.api_key: .* \(secrets must be written as \$\{ENV_VAR\}\)"
+    with pytest.raises(ConfigError, match=expected):
         load_config(_write(tmp_path, text))
 
 

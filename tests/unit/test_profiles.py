@@ -45,7 +45,9 @@ def test_user_profile_file_is_validated_with_its_location(tmp_path: Path) -> Non
     data["capabilities"].append("telepathy")
     path = tmp_path / "mine.yaml"
     path.write_text(yaml.safe_dump(data))
-    with pytest.raises(ConfigError, match=r"mine.yaml is invalid at capabilities/7: 'telepathy' is not one of"):
+    with pytest.raises(
+        ConfigError, match=r"mine.yaml is invalid at capabilities/7: 'telepathy' is not one of"
+    ):
         get_profile(str(path))
 
 
