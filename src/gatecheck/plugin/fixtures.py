@@ -177,12 +177,19 @@ def management_client(gateway: Gateway) -> Iterator[httpx.Client]:
 
 @pytest.fixture
 def mock_control(gateway: Gateway) -> Iterator[httpx.Client]:
-    """A client for the built-in mock's /_mock/ admin API; skips against real gateways."""
+    """A client for the built-in mock's /_mock/ admin API; skips against real gateways.
+
+    Faults and the fault plan are put back as they were when the test ends.
+    """
     if not gateway.is_mock or not gateway.mock_root_url:
         pytest.skip("needs the built-in mock's fault injection; not available on a real gateway")
     with make_client(gateway.mock_root_url + "/_mock", gateway.mock_admin_key) as c:
+        # Restore only what a test may change here; a full reset would also delete keys that
+        # other tests of the session created and still hold.
+        faults, plan = c.get("faults").json()["faults"], c.get("fault-plan").json()["fault_plan"]
         yield c
-        c.post("reset")
+        c.put("faults", json={"faults": faults})
+        c.put("fault-plan", json={"fault_plan": plan})
 
 
 def pytest_configure(config: pytest.Config) -> None:
