@@ -1,4 +1,4 @@
-"""The httpx clients suites use: authenticated, budgeted, with a timeout, redaction-aware.
+"""The httpx clients suites use: authenticated, budgeted, with a timeout, shape-recording.
 
 Built from a Target, never from ad-hoc ``os.environ`` reads, so a missing key is a clear
 harness error instead of a confusing 401.
@@ -7,23 +7,40 @@ harness error instead of a confusing 401.
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 
 import httpx
 
 from gatecheck.budget import Budget
+from gatecheck.shapes import record_shape
 
 __all__ = ["make_client"]
 
 
-def _charge_tokens(budget: Budget):  # type: ignore[no-untyped-def]
+def _is_stream_request(request: httpx.Request) -> bool:
+    return b'"stream": true' in request.content or b'"stream":true' in request.content
+
+
+def _observe(budget: Budget) -> Callable[[httpx.Response], None]:
+    """Charge tokens and record the response shape of every JSON answer.
+
+    Streamed requests are left alone: reading their body here would buffer the stream in our
+    own client and hide the very thing the streaming suite measures.
+    """
+
     def hook(response: httpx.Response) -> None:
         if "application/json" not in response.headers.get("content-type", ""):
             return
+        if _is_stream_request(response.request):
+            return
         response.read()
         try:
-            usage = json.loads(response.content).get("usage") or {}
-        except (ValueError, AttributeError):
+            body = json.loads(response.content)
+        except ValueError:
             return
+        if response.is_success:
+            record_shape(f"{response.request.method} {response.request.url.path}", body)
+        usage = body.get("usage") if isinstance(body, dict) else None
         tokens = usage.get("total_tokens") if isinstance(usage, dict) else None
         if isinstance(tokens, int):
             budget.charge_tokens(tokens)
@@ -50,6 +67,6 @@ def make_client(
         timeout=httpx.Timeout(timeout, connect=min(timeout, 5.0)),
         event_hooks={
             "request": [lambda _request: budget.charge_request()],
-            "response": [_charge_tokens(budget)],
+            "response": [_observe(budget)],
         },
     )

@@ -99,3 +99,26 @@ def test_keys_never_appear_in_reprs(monkeypatch: pytest.MonkeyPatch) -> None:
     target = resolve_target(url="https://gw.example.test/v1")
     gateway = Gateway(target, target.url or "", "sk-repr-secret-0001", "sk-repr-admin-0002", Budget())
     assert "sk-repr" not in repr(target) + repr(gateway)
+
+
+def test_client_charges_tokens_and_records_shapes_but_never_reads_streams() -> None:
+    """The response hook must not buffer streams; it counts JSON usage and records field paths."""
+    import httpx
+
+    from gatecheck import shapes
+    from gatecheck.http import make_client
+
+    def answer(request: httpx.Request) -> httpx.Response:
+        body = b'{"id": "x", "usage": {"total_tokens": 7}}'
+        return httpx.Response(200, headers={"content-type": "application/json"}, content=iter([body]))
+
+    budget = Budget()
+    shapes.reset()
+    with make_client("http://gw.test/v1", "k" * 12, budget=budget) as client:
+        client._transport = httpx.MockTransport(answer)
+        client.post("chat/completions", json={"messages": []})
+        with client.stream("POST", "chat/completions", json={"stream": True}) as streamed:
+            assert not streamed.is_stream_consumed
+    assert budget.tokens == 7 and budget.requests == 2
+    assert shapes.snapshot()["POST /v1/chat/completions"]["observed"]["usage.total_tokens"] == ["integer"]
+    shapes.reset()

@@ -2,12 +2,10 @@
 
 Each command group lives in its own module and is attached here; ``main`` turns every
 :class:`GatecheckError` into a one-line message and exit code 2, so no user ever sees a traceback
-for bad input.  Exit codes: 0 conformant, 1 conformance failures, 2 usage or harness error.
+for bad input.  Exit codes: 0 conformant, 1 conformance failures, 2 usage or harness error, 130 interrupted.
 """
 
 from __future__ import annotations
-
-import sys
 
 import click
 
@@ -16,7 +14,7 @@ from gatecheck.errors import GatecheckError
 
 __all__ = ["cli", "main"]
 
-EXIT_OK, EXIT_FAILURES, EXIT_ERROR = 0, 1, 2
+EXIT_OK, EXIT_FAILURES, EXIT_ERROR, EXIT_INTERRUPTED = 0, 1, 2, 130
 
 
 class _Group(click.Group):
@@ -28,6 +26,11 @@ class _Group(click.Group):
         except GatecheckError as exc:
             click.echo(f"gatecheck: error: {exc}", err=True)
             ctx.exit(exc.exit_code)
+        except KeyboardInterrupt:
+            # Caught here, before click's standalone mode turns it into "Aborted!" and exit 1,
+            # which CI would read as "conformance failures".
+            click.echo("gatecheck: interrupted", err=True)
+            ctx.exit(EXIT_INTERRUPTED)
 
 
 @click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
@@ -50,8 +53,4 @@ def _attach() -> None:
 def main(argv: list[str] | None = None) -> None:
     """Console-script entry point."""
     _attach()
-    try:
-        cli.main(args=argv, prog_name="gatecheck", standalone_mode=True)
-    except KeyboardInterrupt:
-        click.echo("gatecheck: interrupted", err=True)
-        sys.exit(130)
+    cli.main(args=argv, prog_name="gatecheck", standalone_mode=True)

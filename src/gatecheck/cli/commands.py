@@ -13,7 +13,14 @@ def _optional(module: str, name: str) -> None:
     ALL.append(getattr(importlib.import_module(f"gatecheck.cli.{module}"), name))
 
 
-for _module, _name in [("specs", "specs"), ("mock", "mock"), ("run", "run")]:
+for _module, _name in [
+    ("specs", "specs"),
+    ("mock", "mock"),
+    ("run", "run"),
+    ("report", "report"),
+    ("baseline", "baseline"),
+    ("drift", "drift"),
+]:
     try:
         _optional(_module, _name)
     except ModuleNotFoundError as _exc:  # a command whose module is not written yet

@@ -143,3 +143,28 @@ def _print_report(report: LintReport) -> None:
     click.echo(f"{report.target}: {verdict} (checked: {checked})")
     for problem in report.problems:
         click.echo(f"  {problem}")
+
+
+@specs.command("diff")
+@click.argument("old")
+@click.argument("new")
+@click.option("--raw", is_flag=True, help="Compare the vendor documents, without the contract layers.")
+@click.option(
+    "--json", "json_path", type=click.Path(dir_okay=False), help="Also write the changes as JSON here."
+)
+@click.pass_context
+def diff_command(ctx: click.Context, old: str, new: str, raw: bool, json_path: str | None) -> None:
+    """Compare two versions of a spec: operations, parameters, required fields, enums, types.
+
+    Each change is classified as breaking or not; exits 1 when any change is breaking, so a
+    vendor's new document can gate an upgrade of the bundled spec.
+    """
+    from gatecheck.reports.specdiff import diff_specs, has_breaking, render_markdown, to_json
+
+    before, after = load_spec(old), load_spec(new)
+    changes = diff_specs(before.raw if raw else before.document, after.raw if raw else after.document)
+    click.echo(render_markdown(changes, old_label=old, new_label=new))
+    if json_path:
+        with open(json_path, "w", encoding="utf-8") as handle:
+            json.dump(to_json(changes), handle, indent=2)
+    ctx.exit(EXIT_PROBLEMS if has_breaking(changes) else EXIT_OK)

@@ -1,0 +1,126 @@
+"""``gatecheck run``: every suite (or some) against a target, reports in reports/<run-id>/."""
+
+from __future__ import annotations
+
+import sys
+
+import click
+
+from gatecheck.mock.faults import FAULTS
+from gatecheck.runner import RunOptions, execute
+from gatecheck.runner.plan import MOCK_FLAVORS
+
+__all__ = ["run"]
+
+INTERRUPTED = 130  # the shell's convention for SIGINT; never 1, which means conformance failures
+
+
+def _split(values: tuple[str, ...]) -> list[str] | None:
+    names = [n.strip() for value in values for n in value.split(",") if n.strip()]
+    return names or None
+
+
+def _command_line(
+    ctx: click.Context, suites: tuple[str, ...], faults: tuple[str, ...], flags: dict
+) -> list[str]:
+    """The run's command line as parsed (flags only name environment variables, never secrets)."""
+    words = ["gatecheck", "run"]
+    by_name = {p.name: p for p in ctx.command.params if isinstance(p, click.Option)}
+    for name, value in flags.items():
+        if value is None or value is False:
+            continue
+        flag = by_name[name].opts[0]
+        words += [flag] if value is True else [flag, str(value)]
+    words += [w for s in suites for w in ("--suites", s)] + [w for f in faults for w in ("--mock-fault", f)]
+    return words
+
+
+@click.command(context_settings={"show_default": False})
+@click.option(
+    "--target",
+    metavar="URL|NAME",
+    help="gateway base URL, a target name from gatecheck.toml, or 'mock' (default: the built-in mock)",
+)
+@click.option(
+    "--profile", metavar="NAME", help="vendor profile: requesty, openrouter, openai, or a .yaml file"
+)
+@click.option(
+    "--api-key-env",
+    metavar="VAR",
+    help="environment variable holding the inference key (default GATECHECK_API_KEY)",
+)
+@click.option("--management-key-env", metavar="VAR", help="environment variable holding the management key")
+@click.option(
+    "--suites",
+    "suites",
+    multiple=True,
+    metavar="A,B",
+    help="suites to run, comma-separated or repeated (default: all under suites/)",
+)
+@click.option("-n", "workers", metavar="auto|N", help="pytest-xdist worker processes per suite")
+@click.option("--report-dir", metavar="DIR", help="where run folders go (default reports/)")
+@click.option(
+    "--baseline",
+    metavar="FILE",
+    type=click.Path(dir_okay=False),
+    help="accepted failures (YAML/JSON); they are reported but do not fail the run",
+)
+@click.option("--seed", type=int, help="seed for generated data (default: random, recorded in results.json)")
+@click.option("--max-requests", type=click.IntRange(min=1), help="request budget for a real target")
+@click.option("--max-tokens", type=click.IntRange(min=1), help="token budget for a real target")
+@click.option(
+    "--allow-writes",
+    is_flag=True,
+    default=None,
+    help="allow tests that create or delete resources on a real target",
+)
+@click.option(
+    "--mock-flavor", type=click.Choice(MOCK_FLAVORS), help="which vendor the built-in mock imitates"
+)
+@click.option(
+    "--mock-fault",
+    "faults",
+    multiple=True,
+    type=click.Choice(sorted(FAULTS)),
+    metavar="NAME",
+    help="turn on a fault mode of the built-in mock (repeatable; see 'gatecheck mock --list-faults')",
+)
+@click.option(
+    "--shard",
+    metavar="I/N",
+    help="run only shard I of N (deterministic by test id); merge with 'gatecheck report merge'",
+)
+@click.option("--examples", type=click.IntRange(min=1), help="schemathesis examples per operation")
+@click.option("--config", metavar="FILE", help="config file (default ./gatecheck.toml if present)")
+@click.option(
+    "--timeout",
+    type=click.FloatRange(min=0, min_open=True),
+    metavar="S",
+    help="seconds to wait for each answer",
+)
+@click.pass_context
+def run(
+    ctx: click.Context,
+    suites: tuple[str, ...],
+    faults: tuple[str, ...],
+    **flags: object,
+) -> None:
+    """Run the conformance suites against a gateway (default: the built-in mock) and write reports.
+
+    Reports go to REPORT_DIR/<run-id>/ (results.json, summary.md, report.html, junit.xml,
+    allure-results/) with REPORT_DIR/latest pointing at the newest.  Exit codes: 0 conformant
+    (or only baselined failures), 1 conformance failures, 2 usage or harness error.
+    """
+    options = RunOptions(
+        suites=_split(suites),
+        mock_faults=list(faults),
+        command=_command_line(ctx, suites, faults, flags),
+        **flags,  # type: ignore[arg-type]
+    )
+    try:
+        code = execute(options, out=sys.stdout, err=sys.stderr)
+    except KeyboardInterrupt:
+        # click would print "Aborted!" and exit 1, which reads as "conformance failures"
+        click.echo("gatecheck: interrupted; the reports written so far say how far the run got", err=True)
+        code = INTERRUPTED
+    ctx.exit(code)

@@ -1,0 +1,64 @@
+"""The outcomes a test can have in a gatecheck report, and how they roll up.
+
+pytest knows passed/failed/skipped; a conformance report needs more words: a skip because the
+profile does not claim a capability is *not applicable* (not a gap in coverage), a failure the
+baseline accepts is *baselined* (reported, not gating), and a baselined failure that now passes
+is *fixed* (time to shrink the baseline).  Every report reads these tuples, so the order of
+columns and the colours stay the same everywhere.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable, Mapping
+
+__all__ = [
+    "FAILING",
+    "GATING",
+    "NO_CAPABILITY",
+    "OUTCOMES",
+    "PASSING",
+    "capability_status",
+    "count",
+    "pass_rate",
+]
+
+#: Every outcome, in the order reports show them.
+OUTCOMES: tuple[str, ...] = ("passed", "failed", "error", "baselined", "fixed", "skipped", "not-applicable")
+#: Outcomes that fail the run (exit 1).
+GATING = frozenset({"failed", "error"})
+#: Outcomes where the gateway did not meet the contract, accepted or not.
+FAILING = frozenset({"failed", "error", "baselined"})
+#: Outcomes where the gateway met the contract.
+PASSING = frozenset({"passed", "fixed"})
+#: The matrix row for tests that declare no capability marker.
+NO_CAPABILITY = "(general)"
+
+
+def count(outcomes: Iterable[str]) -> dict[str, int]:
+    """A count for every outcome (zeros included, so tables have fixed columns)."""
+    counted = Counter(outcomes)
+    return {name: counted.get(name, 0) for name in OUTCOMES}
+
+
+def pass_rate(counts: Mapping[str, int]) -> float | None:
+    """Passing share of the tests that ran and judged the gateway (skips excluded); None if none did."""
+    judged = sum(counts.get(o, 0) for o in PASSING | FAILING)
+    if not judged:
+        return None
+    return round(sum(counts.get(o, 0) for o in PASSING) / judged, 4)
+
+
+def capability_status(counts: Mapping[str, int]) -> str:
+    """One word for a matrix cell: the worst thing that happened to the capability's tests."""
+    if counts.get("failed", 0) or counts.get("error", 0):
+        return "failing"
+    if counts.get("baselined", 0):
+        return "baselined"
+    if counts.get("passed", 0) or counts.get("fixed", 0):
+        return "passing"
+    if counts.get("not-applicable", 0):
+        return "not-applicable"
+    if counts.get("skipped", 0):
+        return "skipped"
+    return "not-run"

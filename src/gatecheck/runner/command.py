@@ -1,0 +1,111 @@
+"""The pytest command line and environment for one suite's process.
+
+Plugin autoloading is switched off and the plugins gatecheck needs are named with ``-p``, so a
+run gives the same results whatever else is installed (pytest-randomly reordering tests, a
+timeout plugin killing slow streams...).  xdist workers inherit both the environment and the
+``-p`` list.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import os
+import sys
+from pathlib import Path
+
+from gatecheck.runner.plan import RunPlan, Suite
+
+__all__ = ["PLUGINS", "child_env", "plugin_args", "pytest_argv"]
+
+#: Plugins each suite process loads; optional ones are skipped when not installed.
+PLUGINS: tuple[tuple[str, bool], ...] = (
+    ("gatecheck.plugin", True),
+    ("gatecheck.runner.events", True),
+    ("xdist.plugin", False),
+    ("allure_pytest.plugin", False),
+    ("schemathesis.pytest.plugin", False),
+    ("_hypothesis_pytestplugin", False),
+)
+# record_property is how suites report metrics; xunit2 JUnit (valid against junit-10.xsd) drops
+# per-test properties and pytest warns about it, which suites running with warnings-as-errors
+# would turn into failures.  The metrics reach results.json through the event plugin instead.
+_JUNIT_WARNING = "ignore:record_property is incompatible:pytest.PytestWarning"
+
+
+def _installed(module: str) -> bool:
+    try:
+        return importlib.util.find_spec(module) is not None
+    except (ImportError, ValueError):
+        return False
+
+
+def plugin_args() -> list[str]:
+    args = []
+    for module, required in PLUGINS:
+        if required or _installed(module):
+            args += ["-p", module]
+    return args
+
+
+def _target_args(plan: RunPlan) -> list[str]:
+    options, args = plan.options, []
+    if options.target:
+        args += ["--gateway-url", options.target]
+    if plan.profile_arg:
+        args += ["--profile", plan.profile_arg]
+    if options.api_key_env:
+        args += ["--api-key-env", options.api_key_env]
+    if options.management_key_env:
+        args += ["--management-key-env", options.management_key_env]
+    if plan.config.source:
+        args += ["--gatecheck-config", str(Path(plan.config.source).resolve())]
+    for fault in plan.faults:
+        args += ["--mock-fault", fault]
+    return args
+
+
+def _budget_args(plan: RunPlan) -> list[str]:
+    args = ["--gatecheck-seed", str(plan.seed)]
+    if _installed("_hypothesis_pytestplugin"):
+        args += [f"--hypothesis-seed={plan.seed}"]
+    for flag, value in (
+        ("--max-requests", plan.max_requests),
+        ("--max-tokens", plan.max_tokens),
+        ("--request-timeout", plan.timeout),
+        ("--examples", plan.examples),
+    ):
+        if value is not None:
+            args += [flag, str(value)]
+    if plan.allow_writes:
+        args.append("--allow-writes")
+    return args
+
+
+def pytest_argv(plan: RunPlan, suite: Suite, *, events: Path, junit: Path, allure_dir: Path) -> list[str]:
+    """``python -m pytest SUITE ...`` with the plugin options, reports and shard for one suite."""
+    argv = [sys.executable, "-m", "pytest", str(suite.path), *plugin_args(), "-p", "no:cacheprovider"]
+    argv += [
+        "--gatecheck-events",
+        str(events),
+        "--gatecheck-suite",
+        suite.name,
+        "--gatecheck-suite-dir",
+        str(suite.path),
+    ]
+    argv += ["--junitxml", str(junit), "-o", "junit_family=xunit2", "-o", f"junit_suite_name={suite.name}"]
+    argv += ["-W", _JUNIT_WARNING, "-ra", "--color=no"]
+    if _installed("allure_pytest"):
+        argv += ["--alluredir", str(allure_dir)]
+    if plan.shard:
+        argv += ["--gatecheck-shard", str(plan.shard)]
+    if plan.workers:
+        argv += ["-n", plan.workers]
+    return argv + _target_args(plan) + _budget_args(plan)
+
+
+def child_env() -> dict[str, str]:
+    """The environment for a suite process: ours, minus an outer pytest's, with autoload off."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("PYTEST_XDIST_", "PYTEST_CURRENT_TEST"))}
+    env["PYTEST_DISABLE_PLUGIN_AUTOLOAD"] = "1"
+    env["PYTHONUNBUFFERED"] = "1"
+    return env

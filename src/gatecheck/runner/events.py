@@ -1,0 +1,220 @@
+"""The pytest plugin ``gatecheck run`` loads into each suite's process: events out, shards in.
+
+It writes one JSON object per line to the file named by ``--gatecheck-events``; the parent
+process tails that file for live progress and builds ``results.json`` from it, so the reports
+never depend on parsing pytest's terminal output.  Under pytest-xdist the controller writes the
+test events (it receives every worker's reports) and each worker writes what only it knows: what
+it collected and the response shapes it saw.  Lines are appended with single ``write`` calls on
+an ``O_APPEND`` descriptor, so processes sharing the file never interleave inside a line.
+
+Everything written passes through the process's :data:`gatecheck.redact.default_redactor`,
+which by then holds the target's keys and the mock's keys.
+
+Events (``event`` field): ``start``, ``collected``, ``collect_error``, ``phase`` (one per
+setup/call/teardown report), ``shapes``, ``finish``.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import time
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from gatecheck.failures import ContractViolation, excerpt
+from gatecheck.redact import default_redactor
+from gatecheck.reports import shapes
+from gatecheck.runner.ids import in_shard, parse_shard, stable_id
+
+__all__ = ["EventWriter", "failure_info", "title_of"]
+
+_LONGREPR_LIMIT = 20_000
+_WRITER = pytest.StashKey["EventWriter"]()
+_ID = pytest.StashKey[str]()
+
+
+class EventWriter:
+    """Appends redacted JSON lines to one file; safe to share between processes."""
+
+    def __init__(self, path: str | Path) -> None:
+        self._fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
+
+    def emit(self, event: str, **data: Any) -> None:
+        record = default_redactor.data({"event": event, "time": time.time(), **data})
+        line = json.dumps(record, default=str, ensure_ascii=False) + "\n"
+        os.write(self._fd, line.encode("utf-8"))
+
+    def close(self) -> None:
+        os.close(self._fd)
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    group = parser.getgroup("gatecheck-runner", "gatecheck run (set by 'gatecheck run', rarely by hand)")
+    group.addoption("--gatecheck-events", default=None, help="append JSON-lines events to this file")
+    group.addoption("--gatecheck-suite", default=None, help="suite name used in stable test ids")
+    group.addoption("--gatecheck-suite-dir", default=None, help="suite folder; ids are relative to it")
+    group.addoption("--gatecheck-shard", default=None, help="run only shard I of N (I/N, 1-based)")
+
+
+def _is_worker(config: pytest.Config) -> bool:
+    return hasattr(config, "workerinput")
+
+
+def _writer(config: pytest.Config) -> EventWriter | None:
+    return config.stash.get(_WRITER, None)
+
+
+def _suite(config: pytest.Config) -> str:
+    return config.getoption("gatecheck_suite") or config.rootpath.name
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    shard = config.getoption("gatecheck_shard")
+    if shard:
+        try:
+            parse_shard(shard)
+        except Exception as exc:
+            raise pytest.UsageError(f"gatecheck: {exc}") from None
+    if path := config.getoption("gatecheck_events"):
+        writer = config.stash[_WRITER] = EventWriter(path)
+        config.pluginmanager.register(_Reporter(config, writer), "gatecheck-runner-events")
+        if not _is_worker(config):
+            writer.emit("start", suite=_suite(config), pid=os.getpid())
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    if writer := _writer(config):
+        writer.close()
+
+
+def _item_id(config: pytest.Config, item: pytest.Item) -> str:
+    suite_dir = config.getoption("gatecheck_suite_dir")
+    return stable_id(_suite(config), Path(suite_dir) if suite_dir else None, item.path, item.nodeid)
+
+
+def _add_allure_labels(config: pytest.Config, item: pytest.Item) -> None:
+    """Group allure's tree by suite and capability (allure reads these markers at setup)."""
+    if not config.pluginmanager.hasplugin("allure_pytest"):
+        return
+    item.add_marker(pytest.mark.allure_label(_suite(config), label_type="parentSuite"))
+    for marker in item.iter_markers("capability"):
+        if marker.args:
+            item.add_marker(pytest.mark.allure_label(str(marker.args[0]), label_type="feature"))
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Give each item its stable id, keep only this shard's items, and say how many there were."""
+    shard_text = config.getoption("gatecheck_shard")
+    shard = parse_shard(shard_text) if shard_text else None
+    collected = len(items)
+    selected, deselected = [], []
+    for item in items:
+        item.stash[_ID] = _item_id(config, item)
+        (selected if in_shard(item.stash[_ID], shard) else deselected).append(item)
+        _add_allure_labels(config, item)
+    if deselected:
+        config.hook.pytest_deselected(items=deselected)
+        items[:] = selected
+    if writer := _writer(config):
+        writer.emit("collected", suite=_suite(config), collected=collected, selected=len(selected))
+
+
+def title_of(item: pytest.Item) -> str:
+    """The first line of the test's docstring, or its name when it has none."""
+    doc = getattr(getattr(item, "obj", None), "__doc__", None) or ""
+    first = next((line.strip() for line in doc.strip().splitlines() if line.strip()), "")
+    return first or item.name
+
+
+def failure_info(exc: BaseException) -> dict[str, Any]:
+    """A failure as report fields: a ContractViolation keeps its parts, anything else its first line."""
+    if isinstance(exc, ContractViolation):
+        info: dict[str, Any] = {
+            "kind": "contract",
+            "title": exc.title,
+            "expected": exc.expected,
+            "received": excerpt(exc.received),
+            "check": exc.check,
+            "operation": exc.operation,
+            "key": exc.key,
+        }
+        details = json.loads(json.dumps(exc.details, default=str))
+        for part in ("request", "response"):
+            if part in details:
+                value = details.pop(part)
+                info[part] = value if isinstance(value, str) else excerpt(value, 2000)
+        if details:
+            info["details"] = details
+        return info
+    text = str(exc).strip()
+    first = text.splitlines()[0] if text else ""
+    kind = "assertion" if isinstance(exc, AssertionError) else "exception"
+    return {"kind": kind, "title": (first or type(exc).__name__)[:300]}
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Any:
+    """Attach the id, title, capabilities and structured failure to the report (xdist ships them)."""
+    report = yield
+    data: dict[str, Any] = {
+        "id": item.stash.get(_ID, None) or _item_id(item.config, item),
+        "title": title_of(item),
+        "capabilities": [str(m.args[0]) for m in item.iter_markers("capability") if m.args],
+    }
+    if report.failed and call.excinfo is not None:
+        data["failure"] = failure_info(call.excinfo.value)
+    report.gatecheck = default_redactor.data(data)
+    return report
+
+
+def _skip_reason(report: pytest.TestReport) -> str | None:
+    if isinstance(report.longrepr, tuple) and len(report.longrepr) == 3:
+        return str(report.longrepr[2]).removeprefix("Skipped: ")
+    return None
+
+
+class _Reporter:
+    """The hooks that write events; registered only when ``--gatecheck-events`` is given."""
+
+    def __init__(self, config: pytest.Config, writer: EventWriter) -> None:
+        self.config, self.writer = config, writer
+        self.controller = not _is_worker(config)
+
+    def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
+        if not self.controller:
+            return
+        self.writer.emit(
+            "phase",
+            nodeid=report.nodeid,
+            when=report.when,
+            outcome=report.outcome,
+            duration=report.duration,
+            wasxfail=getattr(report, "wasxfail", None),
+            skip_reason=_skip_reason(report) if report.skipped else None,
+            longrepr=report.longreprtext[:_LONGREPR_LIMIT] if report.failed else "",
+            user_properties=[list(p) for p in report.user_properties],
+            gatecheck=getattr(report, "gatecheck", None),
+        )
+
+    def pytest_collectreport(self, report: pytest.CollectReport) -> None:
+        if not self.controller or not report.failed:
+            return
+        suite_dir = self.config.getoption("gatecheck_suite_dir")
+        path = self.config.rootpath / report.nodeid.split("::")[0]
+        self.writer.emit(
+            "collect_error",
+            nodeid=report.nodeid,
+            id=stable_id(_suite(self.config), Path(suite_dir) if suite_dir else None, path, report.nodeid),
+            longrepr=report.longreprtext[:_LONGREPR_LIMIT],
+        )
+
+    @pytest.hookimpl(trylast=True)
+    def pytest_sessionfinish(self, session: pytest.Session, exitstatus: int) -> None:
+        if recorded := shapes.snapshot():
+            self.writer.emit("shapes", shapes=recorded)
+        if self.controller:
+            self.writer.emit("finish", exitstatus=int(exitstatus))

@@ -1,0 +1,200 @@
+"""What a ``gatecheck run`` will do, decided and validated before any process starts.
+
+Command line beats ``gatecheck.toml`` defaults beats built-in defaults.  Every inconsistency
+(a fault mode for a real gateway, a flavor that contradicts the profile, an unknown suite) is a
+:class:`~gatecheck.errors.UsageError` here, so no suite process ever starts on a bad plan.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, get_args
+
+from gatecheck._paths import project_dir
+from gatecheck.config import Config
+from gatecheck.errors import UnknownNameError, UsageError
+from gatecheck.mock.faults import validate_faults
+from gatecheck.mock.settings import Flavor
+from gatecheck.reports.baseline import Baseline, load_baseline
+from gatecheck.runner.ids import Shard, parse_shard
+from gatecheck.target import DEFAULT_API_KEY_ENV, DEFAULT_MANAGEMENT_KEY_ENV, Target, resolve_target
+
+__all__ = ["MOCK_FLAVORS", "RunOptions", "RunPlan", "Suite", "available_suites", "build_plan", "report_root"]
+
+MOCK_FLAVORS: tuple[str, ...] = get_args(Flavor)
+DEFAULT_REPORT_DIR = "reports"
+
+
+@dataclass
+class RunOptions:
+    """The run command's flags as given (None: not given, so config or default applies)."""
+
+    target: str | None = None
+    profile: str | None = None
+    api_key_env: str | None = None
+    management_key_env: str | None = None
+    suites: list[str] | None = None
+    workers: str | None = None
+    report_dir: str | None = None
+    baseline: str | None = None
+    seed: int | None = None
+    max_requests: int | None = None
+    max_tokens: int | None = None
+    allow_writes: bool | None = None
+    mock_flavor: str | None = None
+    mock_faults: list[str] = field(default_factory=list)
+    shard: str | None = None
+    examples: int | None = None
+    config: str | None = None
+    timeout: float | None = None
+    command: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Suite:
+    """A folder of pytest tests under ``suites/``."""
+
+    name: str
+    path: Path
+
+
+@dataclass
+class RunPlan:
+    """A validated run: everything the suite processes and the reports need."""
+
+    options: RunOptions
+    config: Config
+    target: Target
+    suites: list[Suite]
+    seed: int
+    shard: Shard | None = None
+    baseline: Baseline | None = None
+    workers: str | None = None
+    examples: int | None = None
+    timeout: float | None = None
+    max_requests: int | None = None
+    max_tokens: int | None = None
+    allow_writes: bool = False
+    faults: list[str] = field(default_factory=list)
+    profile_arg: str | None = None
+
+    @property
+    def secret_env(self) -> list[str]:
+        """Environment variables whose values must never appear in a report."""
+        names = [
+            self.options.api_key_env,
+            self.options.management_key_env,
+            DEFAULT_API_KEY_ENV,
+            DEFAULT_MANAGEMENT_KEY_ENV,
+        ]
+        for entry in self.config.targets.values():
+            names += [entry.api_key_env, entry.management_key_env]
+        return sorted({n for n in names if n})
+
+
+def available_suites(root: Path | None = None) -> list[Suite]:
+    """Every suite folder (not hidden, not ``_private``, not ``__pycache__``), sorted by name."""
+    root = root or project_dir("suites")
+    return [
+        Suite(p.name, p) for p in sorted(root.iterdir()) if p.is_dir() and not p.name.startswith((".", "_"))
+    ]
+
+
+def _pick_suites(requested: list[str] | None) -> list[Suite]:
+    known = available_suites()
+    if not requested:
+        if not known:
+            raise UsageError(f"no suites found under {project_dir('suites')}; nothing to run")
+        return known
+    by_name = {s.name: s for s in known}
+    chosen = []
+    for name in requested:
+        if name not in by_name:
+            raise UnknownNameError("suite", name, list(by_name))
+        if by_name[name] not in chosen:
+            chosen.append(by_name[name])
+    return chosen
+
+
+def _workers(value: str | None) -> str | None:
+    if value is None or value == "auto":
+        return value
+    if not value.isdigit() or int(value) < 1:
+        raise UsageError(f"-n must be 'auto' or a positive number of worker processes, not {value!r}")
+    return value
+
+
+def _default(options: RunOptions, config: Config, name: str, fallback: Any = None) -> Any:
+    value = getattr(options, name)
+    return value if value is not None else config.defaults.get(name, fallback)
+
+
+def _profile(options: RunOptions, config: Config) -> str | None:
+    flavor = options.mock_flavor
+    if flavor is not None and flavor not in MOCK_FLAVORS:
+        raise UnknownNameError("mock flavor", flavor, list(MOCK_FLAVORS))
+    return options.profile or flavor
+
+
+def _check_mock_flags(options: RunOptions, target: Target) -> None:
+    if target.is_mock:
+        flavor = options.mock_flavor
+        if flavor and target.profile.mock_flavor != flavor:
+            raise UsageError(
+                f"--mock-flavor {flavor} contradicts --profile {target.profile.name} "
+                f"(whose mock flavor is {target.profile.mock_flavor}); give one or the other"
+            )
+        return
+    given = [
+        flag
+        for flag, value in (("--mock-flavor", options.mock_flavor), ("--mock-fault", options.mock_faults))
+        if value
+    ]
+    if given:
+        raise UsageError(
+            f"{' and '.join(given)} only apply to the built-in mock, but the target is {target.url}"
+        )
+
+
+def build_plan(options: RunOptions, config: Config) -> RunPlan:
+    """Resolve and check everything; raises UsageError (or a subclass) naming the problem."""
+    profile = _profile(options, config)
+    target = resolve_target(
+        url=options.target,
+        profile=profile,
+        api_key_env=options.api_key_env,
+        management_key_env=options.management_key_env,
+        config=config,
+        timeout=_default(options, config, "timeout"),
+    )
+    _check_mock_flags(options, target)
+    faults = sorted(validate_faults(options.mock_faults))
+    seed = _default(options, config, "seed")
+    return RunPlan(
+        options=options,
+        config=config,
+        target=target,
+        suites=_pick_suites(options.suites or config.defaults.get("suites")),
+        seed=int(seed) if seed is not None else secrets.randbelow(2**31),
+        shard=parse_shard(options.shard) if options.shard else None,
+        baseline=load_baseline(options.baseline) if options.baseline else None,
+        workers=_workers(options.workers),
+        examples=_default(options, config, "examples"),
+        timeout=_default(options, config, "timeout"),
+        max_requests=_default(options, config, "max_requests"),
+        max_tokens=_default(options, config, "max_tokens"),
+        allow_writes=bool(_default(options, config, "allow_writes", False)),
+        faults=faults,
+        profile_arg=profile,
+    )
+
+
+def report_root(options: RunOptions, config: Config | None) -> Path:
+    """Where run folders go: --report-dir, else the config's report_dir, else ./reports."""
+    chosen = (
+        options.report_dir or (config.defaults.get("report_dir") if config else None) or DEFAULT_REPORT_DIR
+    )
+    return Path(os.path.expanduser(chosen))

@@ -1,0 +1,33 @@
+"""Is a real target there at all?  Asked once, quickly, before any suite process starts.
+
+Without this, an unreachable gateway shows up as every suite failing slowly with connection
+errors.  Any HTTP answer (even 401 or 404) counts as reachable: the suites judge the answers.
+"""
+
+from __future__ import annotations
+
+import httpx
+
+from gatecheck.errors import TargetTimeout, TargetUnreachable
+
+__all__ = ["PROBE_TIMEOUT", "probe"]
+
+PROBE_TIMEOUT = 5.0
+
+
+def probe(url: str, timeout: float | None = None) -> None:
+    """Raise TargetUnreachable / TargetTimeout unless ``url`` answers within a few seconds."""
+    limit = min(timeout or PROBE_TIMEOUT, PROBE_TIMEOUT)
+    try:
+        httpx.get(url, timeout=httpx.Timeout(limit), follow_redirects=False)
+    except httpx.TimeoutException:
+        raise TargetTimeout(
+            f"target {url} did not answer within {limit:g} s; check the URL and your network, "
+            "or raise --timeout for a slow gateway"
+        ) from None
+    except httpx.TransportError as exc:
+        reason = str(exc) or type(exc).__name__
+        raise TargetUnreachable(
+            f"target {url} is unreachable ({type(exc).__name__}: {reason}); "
+            "check the URL, DNS and that the gateway is up"
+        ) from None

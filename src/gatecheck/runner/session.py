@@ -1,0 +1,245 @@
+"""``gatecheck run`` from start to finish: plan, probe, one process per suite, reports, verdict.
+
+The run folder is created first and results.json is rewritten (atomically) after every suite,
+so whatever stops the run (a harness error, Ctrl-C, a crashed suite, even a killed parent) leaves
+reports that say what happened and how far it got.  Exit codes: 0 conformant or only baselined
+failures, 1 conformance failures, 2 harness or usage error.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import tempfile
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any, TextIO
+
+from gatecheck.config import Config, load_config
+from gatecheck.errors import GatecheckError, UsageError
+from gatecheck.redact import Redactor, default_redactor
+from gatecheck.reports.allure import ALLURE_DIR
+from gatecheck.reports.baseline import apply_baseline
+from gatecheck.reports.history import append_history, history_entry
+from gatecheck.reports.markdown import verdict_line
+from gatecheck.reports.outcomes import GATING
+from gatecheck.reports.writer import update_latest, write_reports
+from gatecheck.runner import assemble
+from gatecheck.runner.child import run_child
+from gatecheck.runner.command import child_env, pytest_argv
+from gatecheck.runner.plan import RunOptions, RunPlan, Suite, build_plan, report_root
+from gatecheck.runner.probe import probe
+from gatecheck.runner.progress import Progress, summary_table
+from gatecheck.runner.records import SuiteRecorder
+from gatecheck.runner.suite_status import publish_allure, suite_status
+
+__all__ = ["EXIT_ERROR", "EXIT_FAILURES", "EXIT_OK", "execute"]
+
+EXIT_OK, EXIT_FAILURES, EXIT_ERROR = 0, 1, 2
+
+
+@dataclass
+class _Run:
+    """The mutable state of one run; ``results`` is what gets written.
+
+    ``work`` is a private temporary folder outside the report folder: event files, pytest's raw
+    JUnit and allure-pytest's unredacted results live there, so nothing in the run folder ever
+    holds a secret, even if this process is killed.
+    """
+
+    run_dir: Path
+    results: dict[str, Any]
+    redactor: Redactor
+    work: Path = field(default_factory=lambda: Path(tempfile.mkdtemp(prefix="gatecheck-run-")))
+    plan: RunPlan | None = None
+    recorders: list[SuiteRecorder] = field(default_factory=list)
+    junit_parts: dict[tuple[str, str], Path] = field(default_factory=dict)
+
+    def assemble_tests(self) -> None:
+        tests = [record for recorder in self.recorders for record in recorder.records()]
+        baseline = self.plan.baseline if self.plan else None
+        stale = apply_baseline(tests, baseline)
+        self.results["tests"] = tests
+        for suite in self.results["suites"]:
+            if suite["status"] in ("passed", "failed"):  # a baselined failure does not fail its suite
+                suite["status"] = assemble.suite_verdict([t for t in tests if t["suite"] == suite["name"]])
+        if baseline is not None:
+            self.results["baseline"] = {
+                "path": baseline.path,
+                "entries": len(baseline.entries),
+                "stale": stale,
+            }
+
+    def checkpoint(self, *, final: bool = False) -> dict[str, Any]:
+        self.assemble_tests()
+        return write_reports(
+            self.run_dir, self.results, self.redactor, junit_parts=self.junit_parts, final=final
+        )
+
+
+def _run_suite(run: _Run, suite: Suite, index: int, progress: Progress) -> None:
+    plan = run.plan
+    assert plan is not None
+    target_id = run.results["targets"][0]["id"]
+    entry = next(s for s in run.results["suites"] if s["name"] == suite.name)
+    entry["status"] = "running"
+    recorder = SuiteRecorder(suite.name, target_id)
+    run.recorders.append(recorder)
+    events, junit = run.work / f"{suite.name}.events.jsonl", run.work / f"{suite.name}.junit.xml"
+    run.junit_parts[(target_id, suite.name)] = junit
+    allure_dir = run.work / "allure" / suite.name
+    argv = pytest_argv(plan, suite, events=events, junit=junit, allure_dir=allure_dir)
+    progress.start(suite.name, index, len(plan.suites))
+    result = run_child(
+        argv,
+        env=child_env(),
+        events=events,
+        log_path=run.run_dir / "logs" / f"{suite.name}.log",
+        redactor=run.redactor,
+        on_event=recorder.feed,
+        on_tick=lambda: progress.update(recorder.progress()),
+    )
+    status, error = suite_status(recorder, result)
+    entry.update(
+        status=status,
+        error=error,
+        exit_code=result.exit_code,
+        duration_s=round(result.duration_s, 3),
+        collected=recorder.collected,
+        selected=recorder.selected,
+    )
+    publish_allure(allure_dir, run.run_dir / ALLURE_DIR, run.redactor)
+    progress.finish(status, recorder.progress(), result.duration_s)
+
+
+def _prepare(run: _Run, options: RunOptions, config: Config) -> RunPlan:
+    plan = run.plan = build_plan(options, config)
+    for name in plan.secret_env:
+        run.redactor.add(os.environ.get(name))
+    for secret in (plan.target.api_key, plan.target.management_key):
+        run.redactor.add(secret)
+    target = assemble.target_entry(plan)
+    run.results["targets"] = [target]
+    run.results["specs"] = assemble.spec_versions(plan)
+    run.results["suites"] = [assemble.suite_entry(s.name, target["id"]) for s in plan.suites]
+    run.results["run"].update(
+        seed=plan.seed,
+        shard={"index": plan.shard.index, "count": plan.shard.count} if plan.shard else None,
+        suites_requested=[s.name for s in plan.suites],
+    )
+    return plan
+
+
+def _verdict(run: _Run) -> int:
+    suites = run.results["suites"]
+    broken = [s for s in suites if s["status"] in ("error", "empty")]
+    if broken:
+        kind = "empty-suite" if all(s["status"] == "empty" for s in broken) else "suite-error"
+        message = "; ".join(f"suite {s['name']}: {s['error']}" for s in broken)
+        run.results["run"]["error"] = {"kind": kind, "message": message}
+        return EXIT_ERROR
+    return EXIT_FAILURES if any(t["outcome"] in GATING for t in run.results["tests"]) else EXIT_OK
+
+
+@contextmanager
+def _sigterm_as_interrupt() -> Iterator[None]:
+    """CI cancels jobs with SIGTERM; treat it like Ctrl-C so the reports still get written."""
+
+    def handler(signum: int, frame: object) -> None:
+        raise KeyboardInterrupt
+
+    try:
+        previous = signal.signal(signal.SIGTERM, handler)
+    except ValueError:  # not the main thread (embedded use): leave signals alone
+        yield
+        return
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
+def _finish(run: _Run, started: float, exit_code: int, status: str) -> dict[str, Any]:
+    meta = run.results["run"]
+    meta.update(
+        status=status,
+        exit_code=exit_code,
+        verdict={EXIT_OK: "pass", EXIT_FAILURES: "fail"}.get(exit_code, "error"),
+        finished=assemble.timestamp(datetime.now(UTC)),
+        duration_s=round(time.monotonic() - started, 3),
+    )
+    if run.plan is not None and run.recorders:
+        run.results["shapes"] = assemble.shapes_section(
+            run.plan, [s for r in run.recorders for s in r.shapes]
+        )
+    clean = run.checkpoint(final=True)
+    root = run.run_dir.parent
+    update_latest(root, run.run_dir)
+    append_history(root, history_entry(clean, run.run_dir.name))
+    shutil.rmtree(run.work, ignore_errors=True)
+    return clean
+
+
+def _load(options: RunOptions) -> tuple[Config | None, GatecheckError | None]:
+    try:
+        return load_config(options.config), None
+    except GatecheckError as exc:
+        return None, exc
+
+
+def execute(options: RunOptions, *, out: TextIO, err: TextIO, interactive: bool | None = None) -> int:
+    """Run the suites as ``options`` say, write the reports, print the summary; return the exit code."""
+    started, started_at = time.monotonic(), datetime.now(UTC)
+    config, config_error = _load(options)
+    run_id = assemble.new_run_id(started_at)
+    run_dir = report_root(options, config) / run_id
+    try:
+        run_dir.mkdir(parents=True)
+    except OSError as exc:
+        raise UsageError(
+            f"cannot create the report folder {run_dir}: {exc.strerror}; pick another --report-dir"
+        ) from None
+    run = _Run(run_dir, assemble.new_results(run_id, started_at, options), Redactor(default_redactor.secrets))
+    for name in (options.api_key_env, options.management_key_env):
+        run.redactor.add(os.environ.get(name or ""))
+    progress = Progress(err, interactive=interactive)
+    exit_code, status = EXIT_ERROR, "error"
+    try:
+        with _sigterm_as_interrupt():
+            if config_error or config is None:
+                raise config_error or GatecheckError("config could not be loaded")
+            plan = _prepare(run, options, config)
+            run.checkpoint()
+            if not plan.target.is_mock:
+                assert plan.target.url is not None
+                probe(plan.target.url, plan.timeout)
+            for index, suite in enumerate(plan.suites, start=1):
+                _run_suite(run, suite, index, progress)
+                run.checkpoint()
+            run.assemble_tests()
+            exit_code, status = _verdict(run), "complete"
+    except GatecheckError as exc:
+        run.results["run"]["error"] = {
+            "kind": assemble.error_kind(exc),
+            "message": run.redactor.text(str(exc)),
+        }
+    except KeyboardInterrupt:
+        run.results["run"]["error"] = {
+            "kind": "interrupted",
+            "message": "the run was interrupted before it finished",
+        }
+        _finish(run, started, EXIT_ERROR, "interrupted")
+        raise
+    clean = _finish(run, started, exit_code, status)
+    if clean["suites"]:
+        out.write(summary_table(clean) + "\n\n")
+    if clean["run"]["error"]:
+        err.write(f"gatecheck: error: {clean['run']['error']['message']}\n")
+    out.write(f"gatecheck: {verdict_line(clean)}\nreports: {run_dir}\n")
+    out.flush()
+    return exit_code

@@ -1,0 +1,94 @@
+"""Folding pytest's phases into one outcome per test, as reports need them."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from gatecheck.runner.records import SuiteRecorder, fold_phases
+
+
+def _phase(when: str, outcome: str, **extra: Any) -> dict[str, Any]:
+    return {
+        "event": "phase",
+        "nodeid": "t.py::test_x",
+        "when": when,
+        "outcome": outcome,
+        "duration": 0.5,
+        **extra,
+    }
+
+
+PASSED = {
+    "setup": _phase("setup", "passed"),
+    "call": _phase("call", "passed"),
+    "teardown": _phase("teardown", "passed"),
+}
+
+
+@pytest.mark.parametrize(
+    ("phases", "expected"),
+    [
+        (PASSED, ("passed", "passed")),
+        ({**PASSED, "call": _phase("call", "failed", longrepr="E   assert 1 == 2")}, ("failed", "failed")),
+        (
+            {**PASSED, "setup": _phase("setup", "failed", longrepr="E   RuntimeError: boom")},
+            ("error", "error"),
+        ),
+        ({**PASSED, "teardown": _phase("teardown", "failed", longrepr="E   OSError")}, ("error", "error")),
+        (
+            {
+                "setup": _phase(
+                    "setup", "skipped", skip_reason="not applicable: profile x does not claim 'pkce'"
+                )
+            },
+            ("skipped", "not-applicable"),
+        ),
+        ({"setup": _phase("setup", "skipped", skip_reason="needs a management key")}, ("skipped", "skipped")),
+        ({**PASSED, "call": _phase("call", "skipped", wasxfail="known bug")}, ("xfailed", "skipped")),
+        ({**PASSED, "call": _phase("call", "passed", wasxfail="known bug")}, ("xpassed", "passed")),
+        ({"???": _phase("???", "failed", longrepr="worker crashed")}, ("failed", "failed")),
+    ],
+)
+def test_phases_fold_into_one_outcome(phases: dict[str, dict[str, Any]], expected: tuple[str, str]) -> None:
+    assert fold_phases(phases)[:2] == expected
+
+
+def test_a_failure_message_is_the_explanation_lines_and_the_traceback_is_kept() -> None:
+    longrepr = (
+        "def test_x():\n>       assert status == 200\nE       assert 500 == 200\nE        +  where ...\n\n"
+        "t.py:3: AssertionError"
+    )
+    _, _, failure, _ = fold_phases({**PASSED, "call": _phase("call", "failed", longrepr=longrepr)})
+    assert failure is not None
+    assert failure["title"] == "assert 500 == 200"
+    assert failure["message"] == "assert 500 == 200\n+  where ..."
+    assert failure["traceback"] == longrepr
+
+
+def test_the_recorder_keeps_the_largest_collection_and_splits_properties() -> None:
+    recorder = SuiteRecorder("chat", "mock")
+    for event in (
+        {"event": "collected", "collected": 4, "selected": 2},
+        {"event": "collected", "collected": 4, "selected": 2},
+        {
+            **_phase("call", "passed"),
+            "user_properties": [
+                ["capability", "chat"],
+                ["ttft_ms", 12],
+                ["ok", True],
+                ["model", "gpt"],
+                ["operation", "POST /chat/completions"],
+            ],
+            "gatecheck": {"id": "chat::t::test_x", "title": "X works.", "capabilities": ["chat"]},
+        },
+        _phase("teardown", "passed"),
+    ):
+        recorder.feed(event)
+    assert (recorder.collected, recorder.selected) == (4, 2)
+    (record,) = recorder.records()
+    assert record["metrics"] == {"ttft_ms": 12}
+    assert record["properties"] == {"ok": "True", "model": "gpt"}
+    assert record["operation"] == "POST /chat/completions" and record["duration_s"] == 1.0
+    assert recorder.progress()["passed"] == 1
