@@ -23,7 +23,8 @@ from gatecheck.mock.accounts import UsageRecord
 from gatecheck.mock.errors import MockHTTPError
 from gatecheck.mock.faults import FAULTS
 from gatecheck.mock.settings import MockSettings
-from gatecheck.mock.store import SqliteAccounts, open_accounts
+from gatecheck.mock.store import SqliteAccounts, codes, open_accounts
+from gatecheck.mock.store.context import OWNER_ID
 
 MODEL = "openai/gpt-4o-mini"
 NOW = datetime(2025, 3, 12, 15, 30, tzinfo=UTC)
@@ -80,6 +81,121 @@ def limit_remaining(accounts: SqliteAccounts) -> float | None:
     return accounts.keys.get(view.row.id).limit_remaining
 
 
+def disabled_key(accounts: SqliteAccounts) -> int:
+    view = accounts.keys.create("disabled")
+    accounts.keys.update(view.row.id, disabled=True)
+    return _status(lambda: accounts.authenticate(view.value, "inference"))
+
+
+def second_delete(accounts: SqliteAccounts) -> int:
+    view = accounts.keys.create("twice")
+    accounts.keys.delete(view.row.id)
+    return _status(lambda: accounts.keys.delete(view.row.id))
+
+
+def management_key_refused(accounts: SqliteAccounts) -> bool:
+    """Refused at all: the status (401 or 403) is the flavor's choice, not this fault's point."""
+    return _status(lambda: accounts.authenticate(accounts.ctx.settings.admin_key, "inference")) >= 400
+
+
+def inference_key_refused(accounts: SqliteAccounts) -> bool:
+    """Refused on the management API at all, whichever of 401 or 403 the flavor answers."""
+    return _status(lambda: accounts.authenticate(accounts.ctx.settings.api_key, "management")) >= 400
+
+
+def fields_read_back(accounts: SqliteAccounts) -> tuple[Any, ...]:
+    view = accounts.keys.create("set", limit_usd=2.0, labels=["a"], expires_at="2025-04-01T00:00:00Z")
+    row = accounts.keys.get(view.row.id).row
+    return row.limit_usd, row.labels, row.expires_at is not None
+
+
+# -- governance: guardrails, access lists, PKCE, credits (suites/governance) ---------------------
+
+OTHER_MODEL = "anthropic/claude-sonnet-4-20250514"
+VERIFIER = "gatecheck-verifier-" + "v" * 40
+
+
+def _inference_status(accounts: SqliteAccounts, value: str, model: str) -> int:
+    return _status(lambda: accounts.authorize_inference(accounts.authenticate(value, "inference"), model))
+
+
+def _guarded_key(accounts: SqliteAccounts, **rail: Any) -> tuple[str, str, str]:
+    """A new key under a new guardrail: (key value, key id, guardrail id)."""
+    view = accounts.keys.create("guarded")
+    rail_id = accounts.guardrails.create(name="rail", **rail).id
+    accounts.guardrails.assign("keys", rail_id, [view.row.id])
+    return view.value, view.row.id, rail_id
+
+
+def guardrail_other_model(accounts: SqliteAccounts) -> int:
+    value, _, _ = _guarded_key(accounts, allowed_models=[MODEL])
+    return _inference_status(accounts, value, OTHER_MODEL)
+
+
+def guardrail_budget(accounts: SqliteAccounts) -> int:
+    value, _, _ = _guarded_key(accounts, limit_usd=0.25)
+    _spend(accounts, value, 0.25, "gen-guarded")
+    return _inference_status(accounts, value, MODEL)
+
+
+def guardrail_removed(accounts: SqliteAccounts) -> tuple[int, int]:
+    value, key_id, rail_id = _guarded_key(accounts, allowed_models=[MODEL])
+    removed = accounts.guardrails.unassign("keys", rail_id, [key_id])
+    return removed, _inference_status(accounts, value, OTHER_MODEL)
+
+
+def guardrail_patched(accounts: SqliteAccounts) -> str | None:
+    rail = accounts.guardrails.create(name="patched", description="before")
+    accounts.guardrails.update(rail.id, description="after")
+    return accounts.guardrails.get(rail.id).description
+
+
+def assigned_counts(accounts: SqliteAccounts) -> tuple[int, int]:
+    rail_id = accounts.guardrails.create(name="counted").id
+    first, second = (accounts.keys.create(name).row.id for name in ("first", "second"))
+    return (
+        accounts.guardrails.assign("keys", rail_id, [first]),
+        accounts.guardrails.assign("keys", rail_id, [second]),
+    )
+
+
+def access_list_other_model(accounts: SqliteAccounts) -> int:
+    view = accounts.keys.create("listed", allowed_models=[MODEL])
+    return _inference_status(accounts, view.value, OTHER_MODEL)
+
+
+def _code(accounts: SqliteAccounts) -> str:
+    challenge = codes.s256(VERIFIER)
+    return accounts.pkce.issue("https://app.example/cb", OWNER_ID, challenge=challenge, method="S256").code
+
+
+def pkce_wrong_verifier(accounts: SqliteAccounts) -> int:
+    code = _code(accounts)
+    return _status(lambda: accounts.pkce.exchange(code, "not-" + VERIFIER, "S256"))
+
+
+def pkce_second_exchange(accounts: SqliteAccounts) -> int:
+    code = _code(accounts)
+    accounts.pkce.exchange(code, VERIFIER, "S256")
+    return _status(lambda: accounts.pkce.exchange(code, VERIFIER, "S256"))
+
+
+def pkce_key_authenticates(accounts: SqliteAccounts) -> int:
+    value, _ = accounts.pkce.exchange(_code(accounts), VERIFIER, "S256")
+    return _status(lambda: accounts.authenticate(value, "inference"))
+
+
+def credits_usage_is_org_usage(accounts: SqliteAccounts) -> bool:
+    """Compared with organisation usage, so usage-not-recorded (which empties both) leaves it."""
+    view = accounts.keys.create("paying")
+    _spend(accounts, view.value, 0.5, "gen-paying")
+    return accounts.reports.credits()[1] == accounts.reports.usage(None).totals.cost
+
+
+def credits_total(accounts: SqliteAccounts) -> float:
+    return accounts.reports.credits()[0]
+
+
 PROBES: dict[str, Callable[[SqliteAccounts], Any]] = {
     "deleted-key-still-valid": deleted_key,
     "expired-key-still-valid": expired_key,
@@ -87,6 +203,22 @@ PROBES: dict[str, Callable[[SqliteAccounts], Any]] = {
     "key-value-in-get": value_after_create,
     "usage-not-recorded": recorded_spend,
     "stale-limit-remaining": limit_remaining,
+    "disabled-key-still-valid": disabled_key,
+    "delete-twice-200": second_delete,
+    "management-key-can-infer": management_key_refused,
+    "get-ignores-set-fields": fields_read_back,
+    "inference-key-manages": inference_key_refused,
+    "guardrail-not-enforced": guardrail_other_model,
+    "guardrail-limit-not-enforced": guardrail_budget,
+    "guardrail-unassign-ignored": guardrail_removed,
+    "guardrail-update-ignored": guardrail_patched,
+    "guardrail-assign-miscount": assigned_counts,
+    "access-list-ignored": access_list_other_model,
+    "pkce-verifier-not-checked": pkce_wrong_verifier,
+    "pkce-code-reusable": pkce_second_exchange,
+    "pkce-key-unusable": pkce_key_authenticates,
+    "credits-usage-stale": credits_usage_is_org_usage,
+    "credits-total-negative": credits_total,
 }
 
 
@@ -118,6 +250,22 @@ def test_the_baseline_keeps_every_contract(accounts: SqliteAccounts) -> None:
         "key-value-in-get": (False, False),
         "usage-not-recorded": (0.5, 1, 0.5),
         "stale-limit-remaining": 0.75,
+        "disabled-key-still-valid": 401,
+        "delete-twice-200": 404,
+        "management-key-can-infer": True,
+        "get-ignores-set-fields": (2.0, ("a",), True),
+        "inference-key-manages": True,
+        "guardrail-not-enforced": 403,
+        "guardrail-limit-not-enforced": 402,
+        "guardrail-unassign-ignored": (1, 200),
+        "guardrail-update-ignored": "after",
+        "guardrail-assign-miscount": (1, 1),
+        "access-list-ignored": 403,
+        "pkce-verifier-not-checked": 403,
+        "pkce-code-reusable": 403,
+        "pkce-key-unusable": 200,
+        "credits-usage-stale": True,
+        "credits-total-negative": 100.0,
     }
 
 

@@ -22,7 +22,7 @@ from __future__ import annotations
 import contextlib
 import sqlite3
 import uuid
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
@@ -83,7 +83,8 @@ class SqliteAccounts:
         """Who holds ``token``; a key of the other role gets ``wrong_role_status``, by default
         the flavor's (see the module docstring)."""
         row = self._valid_key(token)
-        if row.role != role:
+        crossing = {"inference": "management-key-can-infer", "management": "inference-key-manages"}[role]
+        if row.role != role and not self.ctx.fault(crossing):
             default_status, messages = _WRONG_ROLE[self.ctx.settings.flavor]
             raise MockHTTPError(wrong_role_status or default_status, messages[role])
         return self._principal(row)
@@ -119,10 +120,11 @@ class SqliteAccounts:
             row = keys.get(conn, principal.key_id, include_deleted=True)
             if row is None:
                 return
-            if row.allowed_models and model not in row.allowed_models:
+            listed = row.allowed_models if not self.ctx.fault("access-list-ignored") else None
+            if listed and model not in listed:
                 raise MockHTTPError(403, f"model {model!r} is not in this key's access list")
             for rail in guardrails.applying_to(conn, row.id, row.creator_user_id):
-                _check_guardrail(conn, rail, row.id, model, provider, now)
+                _check_guardrail(conn, rail, row.id, model, provider, now, self.ctx.fault)
             if row.limit_usd is not None and not self.ctx.fault("limit-not-enforced"):
                 spent = usage.spend(conn, row.id, window_start(row.limit_reset, now))
                 if spent >= row.limit_usd:
@@ -196,7 +198,7 @@ class SqliteAccounts:
             raise MockHTTPError(401, "This API key has been deleted")
         if row.is_expired(now) and not self.ctx.fault("expired-key-still-valid"):
             raise MockHTTPError(401, f"This API key expired at {iso(row.expires_at)}")
-        if row.disabled:
+        if row.disabled and not self.ctx.fault("disabled-key-still-valid"):
             raise MockHTTPError(401, "This API key is disabled")
         return row
 
@@ -208,14 +210,15 @@ def _check_guardrail(
     model: str,
     provider: str,
     now: datetime,
+    fault: Callable[[str], bool],
 ) -> None:
-    if rail.allowed_models and model not in rail.allowed_models:
+    if rail.allowed_models and model not in rail.allowed_models and not fault("guardrail-not-enforced"):
         raise MockHTTPError(403, f"model {model!r} is blocked by guardrail {rail.name!r}")
     if rail.allowed_providers and provider not in {_provider_id(p) for p in rail.allowed_providers}:
         raise MockHTTPError(403, f"provider {provider!r} is blocked by guardrail {rail.name!r}")
     if rail.ignored_providers and provider in {_provider_id(p) for p in rail.ignored_providers}:
         raise MockHTTPError(403, f"provider {provider!r} is ignored by guardrail {rail.name!r}")
-    if rail.limit_usd is not None:
+    if rail.limit_usd is not None and not fault("guardrail-limit-not-enforced"):
         spent = usage.spend(conn, key_id, window_start(rail.reset_interval, now))
         if spent >= rail.limit_usd:
             raise MockHTTPError(402, f"guardrail {rail.name!r} budget of ${rail.limit_usd:g} reached")

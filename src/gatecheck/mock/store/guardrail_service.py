@@ -14,6 +14,7 @@ from gatecheck.mock.store.periods import iso
 __all__ = ["GuardrailService", "Kind"]
 
 Kind = Literal["keys", "members"]
+_ASSIGNEE: dict[str, str] = {"keys": "key_id", "members": "user_id"}  # assignment row column
 
 
 class GuardrailService:
@@ -39,7 +40,8 @@ class GuardrailService:
     def update(self, guardrail_id: str, **fields: Any) -> Guardrail:
         with self.ctx.db.write() as conn:
             self._existing(conn, guardrail_id)
-            guardrails.update(conn, guardrail_id, **fields, updated_at=iso(self.ctx.now()))
+            if not self.ctx.fault("guardrail-update-ignored"):
+                guardrails.update(conn, guardrail_id, **fields, updated_at=iso(self.ctx.now()))
             return self._existing(conn, guardrail_id)
 
     def delete(self, guardrail_id: str) -> None:
@@ -55,12 +57,18 @@ class GuardrailService:
             if unknown:
                 what = "API keys" if kind == "keys" else "members"
                 raise MockHTTPError(400, f"unknown {what}: {', '.join(unknown)}")
-            return guardrails.assign(conn, kind, guardrail_id, ids, OWNER_ID, iso(self.ctx.now()))  # type: ignore[arg-type]
+            added = guardrails.assign(conn, kind, guardrail_id, ids, OWNER_ID, iso(self.ctx.now()))  # type: ignore[arg-type]
+            if self.ctx.fault("guardrail-assign-miscount"):
+                return guardrails.assignments(conn, kind, guardrail_id, 0, 0)[1]
+            return added
 
     def unassign(self, kind: Kind, guardrail_id: str, ids: list[str]) -> int:
         """Remove the assignments that exist; ids that were not assigned count zero."""
         with self.ctx.db.write() as conn:
             self._existing(conn, guardrail_id)
+            if self.ctx.fault("guardrail-unassign-ignored"):  # counted as removed, yet kept
+                rows, _ = guardrails.assignments(conn, kind, guardrail_id, 0, -1)
+                return len(set(ids) & {row[_ASSIGNEE[kind]] for row in rows})
             return guardrails.unassign(conn, kind, guardrail_id, ids)
 
     def assignments(

@@ -56,11 +56,11 @@ class KeyService:
             rows = keys.list_keys(
                 conn, role="inference", include_disabled=include_disabled, offset=offset, limit=limit
             )
-            return [self._leaky(self._view(conn, row)) for row in rows]
+            return [self._forgetful(self._leaky(self._view(conn, row))) for row in rows]
 
     def get(self, key_id: str) -> KeyView:
         with self.ctx.db.read() as conn:
-            return self._leaky(self._view(conn, self._live(conn, key_id)))
+            return self._forgetful(self._leaky(self._view(conn, self._live(conn, key_id))))
 
     def current(self, key_id: str) -> KeyView:
         """The calling key itself, whatever its role (``GET /key``)."""
@@ -79,6 +79,8 @@ class KeyService:
     def delete(self, key_id: str) -> None:
         """Soft delete: the key stops authenticating, its usage stays in organisation reports."""
         with self.ctx.db.write() as conn:
+            if self.ctx.fault("delete-twice-200") and keys.get(conn, key_id) is None:
+                return
             self._live(conn, key_id)
             now = iso(self.ctx.now())
             keys.update(conn, key_id, deleted_at=now, updated_at=now)
@@ -115,3 +117,9 @@ class KeyService:
         if not self.ctx.fault("key-value-in-get"):
             return view
         return replace(view, value=self.ctx.plaintexts.get(view.row.id))
+
+    def _forgetful(self, view: KeyView) -> KeyView:
+        """``get-ignores-set-fields``: the stored limit, labels and expiry read back as defaults."""
+        if not self.ctx.fault("get-ignores-set-fields"):
+            return view
+        return replace(view, row=replace(view.row, limit_usd=None, labels=(), expires_at=None))

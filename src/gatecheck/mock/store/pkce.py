@@ -62,13 +62,17 @@ class PkceService:
                 stored = row["method"] or "plain"
                 if method is not None and method != stored:
                     raise MockHTTPError(400, f"code_challenge_method {method!r} does not match {stored!r}")
-                if verifier is None or not codes.verifier_matches(row["challenge"], stored, verifier):
+                matches = verifier is not None and codes.verifier_matches(row["challenge"], stored, verifier)
+                if not matches and not self.ctx.fault("pkce-verifier-not-checked"):
                     raise MockHTTPError(403, "code_verifier does not match the code_challenge")
-            codes.consume(conn, code, now)
+            if not self.ctx.fault("pkce-code-reusable"):
+                codes.consume(conn, code, now)
             keys.insert(
                 conn, key_id=key_id, value=value, role="inference", name=row["key_label"] or "PKCE key",
                 limit_usd=row["limit_usd"], limit_reset=row["limit_reset"], expires_at=row["expires_at"],
                 creator_user_id=row["user_id"], created_at=now,
             )  # fmt: skip
         self.ctx.plaintexts[key_id] = value
+        if self.ctx.fault("pkce-key-unusable"):
+            return self.ctx.new_key_value(), row["user_id"]
         return value, row["user_id"]

@@ -66,8 +66,9 @@ class ReportService:
     def credits(self) -> tuple[float, float]:
         """(total credits purchased, total spent) for the organisation."""
         with self.ctx.db.read() as conn:
-            spent = usage.totals(conn, None).cost
-        return float(self.ctx.settings.extra.get("credits", DEFAULT_CREDITS)), spent
+            spent = 0.0 if self.ctx.fault("credits-usage-stale") else usage.totals(conn, None).cost
+        total = float(self.ctx.settings.extra.get("credits", DEFAULT_CREDITS))
+        return (-total if self.ctx.fault("credits-total-negative") else total), spent
 
     def members(self, offset: int, limit: int) -> tuple[list[dict[str, Any]], int]:
         with self.ctx.db.read() as conn:

@@ -1,0 +1,352 @@
+"""Benchmark the mock gateway on loopback, beside Prism and nginx when they are installed.
+
+Run by hand (not part of the test suite):
+
+    .venv/bin/python bench/bench_mock.py [--duration 10] [--connections 64] [--markdown]
+
+Each server runs in its own process, started here and stopped at the end.  The load generator
+is wrk when it is on PATH (``apt-get install -y wrk nginx``; Prism: ``npm i -g
+@stoplight/prism-cli``), else a pure-Python httpx generator, which saturates a CPU itself and so
+understates every server.  Measured: non-streaming chat req/s with p50/p99 latency (mock,
+Prism serving specs/requesty/openapi.yaml, nginx serving a static answer of the same size),
+50-chunk streams per second, and 1,000 concurrent slow streams checked for lost chunks.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import json
+import os
+import platform
+import re
+import shutil
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import httpx
+
+ROOT = Path(__file__).resolve().parents[1]
+KEY, ADMIN = "sk-bench-0123456789abcdef", "gc-admin-bench-0123456789"
+CHAT = {"model": "openai/gpt-4o-mini", "messages": [{"role": "user", "content": "What is an LLM gateway?"}]}
+STREAM = {**CHAT, "stream": True, "max_tokens": 48}  # role + 48 tokens + finish = 50 chunks, then [DONE]
+STREAM_CHUNKS = 50
+
+
+@dataclass
+class Result:
+    name: str
+    rps: float
+    p50_ms: float | None = None
+    p99_ms: float | None = None
+    errors: int = 0
+    note: str = ""
+
+
+# ---------------------------------------------------------------------------------------------- processes
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@contextlib.contextmanager
+def serving(command: list[str], port: int, *, cwd: Path = ROOT, startup: float = 30.0) -> Iterator[None]:
+    """Run ``command`` until the block ends; yields once ``port`` accepts connections."""
+    proc = subprocess.Popen(command, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        deadline = time.monotonic() + startup
+        while True:
+            with contextlib.suppress(OSError), socket.create_connection(("127.0.0.1", port), timeout=0.2):
+                break
+            if proc.poll() is not None or time.monotonic() > deadline:
+                raise RuntimeError(f"{command[0]} did not start on port {port}")
+            time.sleep(0.1)
+        yield
+    finally:
+        proc.terminate()
+        with contextlib.suppress(subprocess.TimeoutExpired):
+            proc.wait(timeout=10)
+        if proc.poll() is None:
+            proc.kill()
+
+
+# The inference plane alone: the same app with accounting stubbed out (no sqlite reads or writes).
+# Not a configuration anyone should run; it shows how much of a request the store costs.
+_STUB = """
+import sys, uvicorn
+from gatecheck.mock.accounts import Principal
+from gatecheck.mock.app import create_app
+from gatecheck.mock.server import uvicorn_config
+from gatecheck.mock.settings import MockSettings
+
+class Stub:
+    def authenticate(self, token, role, **kw): return Principal("bench", role)
+    def authorize_inference(self, *args): return None
+    def record(self, *args): return None
+    def reset(self): return None
+    def close(self): return None
+
+app = create_app(MockSettings(api_key=sys.argv[2], admin_key=sys.argv[3]))
+app.state.mock.accounts = Stub()
+uvicorn.Server(uvicorn_config(app, "127.0.0.1", int(sys.argv[1]))).run()
+"""
+
+
+def stub_command(port: int) -> list[str]:
+    return [sys.executable, "-c", _STUB, str(port), KEY, ADMIN]
+
+
+def mock_command(port: int, config: Path | None = None) -> list[str]:
+    command = [sys.executable, "-c", "from gatecheck.cli import main; main()", "mock", "--flavor", "requesty"]
+    command += ["--port", str(port), "--api-key", KEY, "--admin-key", ADMIN]
+    return command + (["--config", str(config)] if config else [])
+
+
+# ---------------------------------------------------------------------------------------------- load
+
+
+_UNITS = {"us": 1e-3, "ms": 1.0, "s": 1e3}
+
+
+def _ms(text: str) -> float:
+    number, unit = re.fullmatch(r"([\d.]+)(us|ms|s)", text).groups()  # type: ignore[union-attr]
+    return float(number) * _UNITS[unit]
+
+
+def wrk(name: str, url: str, body: Mapping[str, Any] | None, seconds: int, connections: int) -> Result:
+    """One wrk run; POSTs ``body`` as JSON with the bench key, or GETs when it is None."""
+    with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as script:
+        if body is not None:
+            script.write(f"wrk.method = 'POST'\nwrk.body = [[{json.dumps(body)}]]\n")
+            script.write("wrk.headers['Content-Type'] = 'application/json'\n")
+        script.write(f"wrk.headers['Authorization'] = 'Bearer {KEY}'\n")
+    command = ["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "--latency", "-s", script.name, url]
+    out = subprocess.run(command, capture_output=True, text=True, check=True).stdout
+    os.unlink(script.name)
+    percentile = dict(re.findall(r"^\s+(50|99)%\s+(\S+)\s*$", out, re.M))
+    errors = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
+    return Result(
+        name,
+        float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1)),  # type: ignore[union-attr]
+        _ms(percentile["50"]),
+        _ms(percentile["99"]),
+        int(errors.group(1)) if errors else 0,
+        "wrk",
+    )
+
+
+async def _python_load(url: str, body: Mapping[str, Any] | None, seconds: int, connections: int) -> Result:
+    latencies: list[float] = []
+    errors = 0
+    limits = httpx.Limits(max_connections=connections)
+    headers = {"Authorization": f"Bearer {KEY}"}
+    async with httpx.AsyncClient(limits=limits, headers=headers, timeout=30) as client:
+        stop = time.perf_counter() + seconds
+
+        async def worker() -> None:
+            nonlocal errors
+            while time.perf_counter() < stop:
+                start = time.perf_counter()
+                reply = await (client.post(url, json=body) if body is not None else client.get(url))
+                latencies.append((time.perf_counter() - start) * 1000)
+                errors += reply.status_code >= 300
+
+        began = time.perf_counter()
+        await asyncio.gather(*(worker() for _ in range(connections)))
+        elapsed = time.perf_counter() - began
+    cuts = statistics.quantiles(latencies, n=100)
+    return Result("", len(latencies) / elapsed, cuts[49], cuts[98], errors, "python httpx")
+
+
+def load(name: str, url: str, body: Mapping[str, Any] | None, seconds: int, connections: int) -> Result:
+    if shutil.which("wrk"):
+        return wrk(name, url, body, seconds, connections)
+    result = asyncio.run(_python_load(url, body, seconds, connections))
+    result.name = name
+    return result
+
+
+# ---------------------------------------------------------------------------------------------- streams
+
+
+async def _one_slow_stream(port: int, payload: bytes) -> tuple[int, bool]:
+    reader, writer = await asyncio.open_connection("127.0.0.1", port)
+    head = (
+        f"POST /v1/chat/completions HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer {KEY}\r\n"
+        f"Content-Type: application/json\r\nContent-Length: {len(payload)}\r\nConnection: close\r\n\r\n"
+    )
+    writer.write(head.encode() + payload)
+    await writer.drain()
+    raw = await reader.read(-1)
+    writer.close()
+    return raw.count(b"data: {"), b"data: [DONE]" in raw
+
+
+async def _slow_streams(port: int, count: int) -> tuple[int, int, float]:
+    payload = json.dumps(STREAM).encode()
+    began = time.perf_counter()
+    results = await asyncio.gather(*(_one_slow_stream(port, payload) for _ in range(count)))
+    lost = sum(STREAM_CHUNKS - chunks for chunks, _ in results)
+    complete = sum(1 for chunks, done in results if done and chunks == STREAM_CHUNKS)
+    return complete, lost, time.perf_counter() - began
+
+
+def check_stream_shape(base: str) -> None:
+    reply = httpx.post(base + "/chat/completions", json=STREAM, headers={"Authorization": f"Bearer {KEY}"})
+    chunks = reply.text.count("data: {")
+    assert chunks == STREAM_CHUNKS and "data: [DONE]" in reply.text, f"a stream had {chunks} chunks"
+
+
+# ---------------------------------------------------------------------------------------------- report
+
+
+def machine() -> dict[str, str]:
+    cpu = next(
+        (
+            line.split(":", 1)[1].strip()
+            for line in Path("/proc/cpuinfo").read_text().splitlines()
+            if "model name" in line
+        ),
+        platform.processor() or "unknown",
+    )
+    memory = next(
+        (line.split()[1] for line in Path("/proc/meminfo").read_text().splitlines() if "MemTotal" in line),
+        "0",
+    )
+    return {
+        "cpu": f"{cpu}, {os.cpu_count()} logical CPUs",
+        "memory": f"{int(memory) // 1024 // 1024} GiB",
+        "os": platform.platform(),
+        "python": platform.python_version(),
+        "load average at start": " ".join(f"{x:.2f}" for x in os.getloadavg()),
+    }
+
+
+def table(results: list[Result], markdown: bool) -> str:
+    head = ("benchmark", "req/s", "p50 ms", "p99 ms", "errors", "generator")
+    rows = [
+        (
+            r.name,
+            f"{r.rps:,.0f}",
+            f"{r.p50_ms:.2f}" if r.p50_ms is not None else "-",
+            f"{r.p99_ms:.2f}" if r.p99_ms is not None else "-",
+            str(r.errors),
+            r.note,
+        )
+        for r in results
+    ]
+    if markdown:
+        lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
+        return "\n".join(lines + ["| " + " | ".join(row) + " |" for row in rows])
+    widths = [max(len(str(x)) for x in column) for column in zip(head, *rows, strict=True)]
+    return "\n".join(
+        "  ".join(str(x).ljust(w) for x, w in zip(row, widths, strict=True)) for row in (head, *rows)
+    )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--duration", type=int, default=10, help="seconds per load run")
+    parser.add_argument("--connections", type=int, default=64)
+    parser.add_argument("--slow-streams", type=int, default=1000)
+    parser.add_argument("--skip-external", action="store_true", help="do not run Prism or nginx")
+    parser.add_argument("--markdown", action="store_true")
+    args = parser.parse_args()
+    results: list[Result] = []
+    seconds, conns = args.duration, args.connections
+
+    port = free_port()
+    with serving(mock_command(port), port):
+        base = f"http://127.0.0.1:{port}/v1"
+        check_stream_shape(base)
+        results.append(load("mock: chat, non-streaming", base + "/chat/completions", CHAT, seconds, conns))
+        streams = load("mock: 50-chunk streams", base + "/chat/completions", STREAM, seconds, conns)
+        streams.note += f"; {streams.rps * STREAM_CHUNKS:,.0f} chunks/s"
+        results.append(streams)
+        results.append(
+            load(
+                "mock: GET /_mock/health (floor)",
+                f"http://127.0.0.1:{port}/_mock/health",
+                None,
+                seconds,
+                conns,
+            )
+        )
+
+    port = free_port()
+    with serving(stub_command(port), port):
+        url = f"http://127.0.0.1:{port}/v1/chat/completions"
+        results.append(load("mock, accounting stubbed: chat", url, CHAT, seconds, conns))
+
+    if not args.skip_external and shutil.which("prism"):
+        port = free_port()
+        spec = ROOT / "specs" / "requesty" / "openapi.yaml"
+        with serving(["prism", "mock", "-v", "error", "-p", str(port), str(spec)], port, startup=60):
+            results.append(
+                load(
+                    "prism: chat, non-streaming",
+                    f"http://127.0.0.1:{port}/chat/completions",
+                    CHAT,
+                    seconds,
+                    conns,
+                )
+            )
+
+    if not args.skip_external and shutil.which("nginx"):
+        results.append(_nginx(seconds, conns))
+
+    with tempfile.TemporaryDirectory() as tmp:
+        config = Path(tmp) / "slow.yaml"
+        config.write_text("delays: {first_token: 0.2, chunk_gap: 0.05}\n")
+        port = free_port()
+        with serving(mock_command(port, config), port):
+            complete, lost, wall = asyncio.run(_slow_streams(port, args.slow_streams))
+    results.append(
+        Result(
+            f"mock: {args.slow_streams} concurrent slow streams",
+            complete / wall,
+            note=f"{complete} complete, {lost} chunks lost, {wall:.1f} s wall",
+        )
+    )
+
+    print("\n".join(f"{k}: {v}" for k, v in machine().items()))
+    print()
+    print(table(results, args.markdown))
+
+
+def _nginx(seconds: int, conns: int) -> Result:
+    """nginx serving a static file as large as the mock's chat answer: the loopback ceiling."""
+    with tempfile.TemporaryDirectory() as tmp:
+        root = Path(tmp)
+        root.chmod(0o755)  # nginx workers run as an unprivileged user
+        port = free_port()
+        (root / "chat.json").write_text(json.dumps({"answer": "x" * 900}))
+        conf = root / "nginx.conf"
+        conf.write_text(
+            f"worker_processes auto; pid {root}/nginx.pid; error_log {root}/error.log; daemon off;\n"
+            "events { worker_connections 4096; }\n"
+            f"http {{ access_log off; client_body_temp_path {root}/body; proxy_temp_path {root}/proxy;\n"
+            f"fastcgi_temp_path {root}/fcgi; uwsgi_temp_path {root}/uwsgi; scgi_temp_path {root}/scgi;\n"
+            f"server {{ listen 127.0.0.1:{port};\n"
+            f"location / {{ root {root}; default_type application/json; }} }} }}\n"
+        )
+        with serving(["nginx", "-c", str(conf)], port):
+            return load(
+                "nginx: static file (ceiling)", f"http://127.0.0.1:{port}/chat.json", None, seconds, conns
+            )
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,172 @@
+"""``gatecheck mock``: run the built-in mock gateway in the foreground until Ctrl-C.
+
+The socket is bound before anything is printed, so a busy port is a one-line error rather than
+a banner followed by a traceback.  Keys the user supplied are shown masked (they know them);
+generated ones are shown in full, since nobody else can tell the user what they are.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import socket
+from pathlib import Path
+from typing import Any
+
+import click
+import jsonschema
+import uvicorn
+import yaml
+
+from gatecheck.errors import ConfigError, UsageError
+from gatecheck.mock.app import create_app
+from gatecheck.mock.faults import FAULTS, validate_faults
+from gatecheck.mock.inference.faultplan import parse_fault_plan
+from gatecheck.mock.server import uvicorn_config
+from gatecheck.mock.settings import MockSettings, generate_key
+
+__all__ = ["CONFIG_SCHEMA", "load_config", "mock", "settings_from"]
+
+_SECONDS = {"type": "number", "minimum": 0}
+CONFIG_SCHEMA: dict[str, Any] = {
+    "type": "object",
+    "additionalProperties": False,
+    "properties": {
+        "faults": {"type": "array", "items": {"type": "string"}},
+        "fault_plan": {"type": "array", "items": {"type": "object"}},
+        "fallback_policies": {
+            "type": "object",
+            "additionalProperties": {"type": "array", "items": {"type": "string"}, "minItems": 1},
+        },
+        "delays": {
+            "type": "object",
+            "additionalProperties": False,
+            "properties": {"first_token": _SECONDS, "chunk_gap": _SECONDS, "upstream_timeout": _SECONDS},
+        },
+        "rate_limit": {"type": ["integer", "null"], "minimum": 1},
+        "max_body_bytes": {"type": "integer", "minimum": 1},
+        "catalog": {"type": "string"},
+    },
+}
+
+
+def load_config(path: Path) -> dict[str, Any]:
+    """A mock config file (YAML), validated; every mistake is a ConfigError naming where it is."""
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    except OSError as exc:
+        raise ConfigError(f"mock config {path} cannot be read: {exc.strerror}") from None
+    except yaml.YAMLError as exc:
+        raise ConfigError(f"mock config {path} is not valid YAML: {exc}") from None
+    try:
+        jsonschema.validate(data, CONFIG_SCHEMA)
+    except jsonschema.ValidationError as exc:
+        where = "/".join(str(p) for p in exc.absolute_path) or "(top level)"
+        raise ConfigError(f"mock config {path} is invalid at {where}: {exc.message}") from None
+    try:
+        parse_fault_plan(data.get("fault_plan", []))
+    except ValueError as exc:
+        raise ConfigError(f"mock config {path}: {exc}") from None
+    return data
+
+
+def settings_from(
+    flavor: str, config: dict[str, Any], faults: tuple[str, ...] = (), **keys: Any
+) -> MockSettings:
+    """MockSettings from a validated config and the command line (which wins)."""
+    delays = config.get("delays", {})
+    settings = MockSettings(
+        flavor=flavor,  # type: ignore[arg-type]
+        faults=validate_faults([*config.get("faults", []), *faults]),
+        fault_plan=config.get("fault_plan", []),
+        fallback_policies=config.get("fallback_policies", {}),
+        first_token_delay=delays.get("first_token", 0.0),
+        chunk_gap=delays.get("chunk_gap", 0.0),
+        upstream_timeout=delays.get("upstream_timeout", 2.0),
+        rate_limit=config.get("rate_limit"),
+        max_body_bytes=config.get("max_body_bytes", 1 << 20),
+        catalog_path=Path(config["catalog"]) if "catalog" in config else None,
+    )
+    for name, value in keys.items():
+        if value is not None:
+            setattr(settings, name, value)
+    return settings
+
+
+def _mask(value: str) -> str:
+    return f"{value[:6]}… (as given)"
+
+
+def _bind(host: str, port: int) -> socket.socket:
+    sock = socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    try:
+        sock.bind((host, port))
+    except OSError as exc:
+        sock.close()
+        raise UsageError(f"cannot listen on {host}:{port}: {exc.strerror}") from None
+    return sock
+
+
+def _list_faults() -> None:
+    width = max(map(len, FAULTS))
+    for name, mode in FAULTS.items():
+        click.echo(f"{name:<{width}}  {mode.plane:<10}  {mode.description}")
+
+
+@click.command("mock")
+@click.option(
+    "--flavor", type=click.Choice(["requesty", "openrouter"]), default="requesty", show_default=True
+)
+@click.option("--host", default="127.0.0.1", show_default=True, help="Interface to listen on.")
+@click.option(
+    "--port", type=click.IntRange(0, 65535), default=8765, show_default=True, help="0 picks a free port."
+)
+@click.option(
+    "--config", "config_file", type=click.Path(dir_okay=False, path_type=Path), help="YAML config file."
+)
+@click.option("--fault", "faults", multiple=True, metavar="NAME", help="Turn on a fault mode (repeatable).")
+@click.option("--api-key", envvar="GATECHECK_MOCK_API_KEY", help="Inference key (default: generated).")
+@click.option(
+    "--admin-key", envvar="GATECHECK_MOCK_ADMIN_KEY", help="Admin/management key (default: generated)."
+)
+@click.option(
+    "--db", "db_path", type=click.Path(dir_okay=False, path_type=Path), help="sqlite file to keep state in."
+)
+@click.option("--list-faults", is_flag=True, help="List the fault modes and exit.")
+def mock(
+    flavor: str,
+    host: str,
+    port: int,
+    config_file: Path | None,
+    faults: tuple[str, ...],
+    api_key: str | None,
+    admin_key: str | None,
+    db_path: Path | None,
+    list_faults: bool,
+) -> None:
+    """Run the built-in mock gateway (Requesty or OpenRouter flavor) until Ctrl-C."""
+    if list_faults:
+        _list_faults()
+        return
+    config = load_config(config_file) if config_file else {}
+    settings = settings_from(
+        flavor,
+        config,
+        faults,
+        api_key=api_key or generate_key(),
+        admin_key=admin_key or generate_key("gc-admin"),
+        db_path=db_path,
+    )
+    sock = _bind(host, port)
+    server = uvicorn.Server(uvicorn_config(create_app(settings), host, sock.getsockname()[1]))
+    base = f"http://{host}:{sock.getsockname()[1]}"
+    click.echo(f"gatecheck mock ({flavor}) serving {base}{settings.prefix}")
+    click.echo(f"  admin API:  {base}/_mock/  (health: {base}/_mock/health)")
+    click.echo(f"  api key:    {_mask(settings.api_key) if api_key else settings.api_key}")
+    click.echo(f"  admin key:  {_mask(settings.admin_key) if admin_key else settings.admin_key}")
+    if settings.faults:
+        click.echo(f"  faults:     {', '.join(sorted(settings.faults))}")
+    click.echo("Press Ctrl-C to stop.")
+    with contextlib.suppress(KeyboardInterrupt):  # uvicorn re-raises the signal after a clean shutdown
+        server.run(sockets=[sock])
+    click.echo("gatecheck mock stopped.")

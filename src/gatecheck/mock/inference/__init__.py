@@ -1,0 +1,52 @@
+"""The inference plane: route tables per flavor.
+
+The flavor picks a table here, the way it picks :class:`~.shapes.Shapes`; handlers are shared.
+Requesty serves chat, embeddings, models and responses (its profile lacks ``messages`` and
+``rerank``, so those paths 404); OpenRouter adds messages, rerank and its catalog extras.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from functools import partial
+
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import BaseRoute, Route
+
+from gatecheck.mock.inference import chat, embeddings, messages, models, rerank, responses
+from gatecheck.mock.inference.context import Context
+
+__all__ = ["Context", "inference_routes"]
+
+Handler = Callable[[Context, Request], Awaitable[Response]]
+
+_COMMON: list[tuple[str, str, Handler]] = [
+    ("POST", "/chat/completions", chat.chat_completions),
+    ("POST", "/embeddings", embeddings.embeddings),
+    ("POST", "/responses", responses.responses),
+]
+
+_TABLES: dict[str, list[tuple[str, str, Handler]]] = {
+    "requesty": [*_COMMON, ("GET", "/models", models.requesty_models)],
+    "openrouter": [
+        *_COMMON,
+        ("POST", "/messages", messages.messages),
+        ("POST", "/rerank", rerank.rerank),
+        ("GET", "/models", models.openrouter_models),
+        ("GET", "/models/count", models.models_count),
+        ("GET", "/models/{author}/{slug}/endpoints", models.model_endpoints),
+        ("GET", "/providers", models.providers),
+        ("GET", "/endpoints/zdr", models.zdr_endpoints),
+        ("GET", "/embeddings/models", models.embedding_models),
+        ("GET", "/rerank/models", models.rerank_models),
+    ],
+}
+
+
+def inference_routes(ctx: Context) -> list[BaseRoute]:
+    """The flavor's inference routes, relative to its prefix, with the context bound."""
+    return [
+        Route(path, partial(handler, ctx), methods=[method])
+        for method, path, handler in _TABLES[ctx.shapes.name]
+    ]

@@ -1,0 +1,88 @@
+"""What a request cost, as reported and as accounted.
+
+:func:`cost_fields` is the one place the cost faults apply (``omit-usage-cost``,
+``wrong-cost``, ``fallback-cost-at-primary-price``); every API's usage block takes its
+``cost`` from it.  :func:`account` records
+the true catalog cost with the management plane, whatever the reported one says, so a cost
+fault breaks exactly the reported field and nothing else.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Collection
+
+from gatecheck.mock.accounts import Principal, UsageRecord
+from gatecheck.mock.inference.context import Context
+from gatecheck.mock.inference.guard import ANONYMOUS
+from gatecheck.mock.inference.routing import Routed
+
+__all__ = ["account", "chat_usage", "cost_fields"]
+
+
+def cost_fields(
+    faults: Collection[str], routed: Routed, prompt: int, completion: int = 0, search_units: int = 0
+) -> dict[str, float]:
+    """``{"cost": usd}`` at the price of the model that answered, or ``{}`` when cost is omitted."""
+    if "omit-usage-cost" in faults:
+        return {}
+    priced = routed.primary if "fallback-cost-at-primary-price" in faults else routed.model
+    cost = priced.cost(prompt, completion, search_units)
+    if "wrong-cost" in faults:
+        cost = round(cost * 10, 12)
+    return {"cost": cost}
+
+
+def chat_usage(faults: Collection[str], routed: Routed, prompt: int, completion: int) -> dict[str, object]:
+    """The Chat Completions usage block (also used by the stream's usage chunk)."""
+    return {
+        "prompt_tokens": prompt,
+        "completion_tokens": completion,
+        "total_tokens": prompt + completion,
+        **cost_fields(faults, routed, prompt, completion),
+        # every detail OpenRouter's spec lists, as OpenAI sends them: the mock caches and reasons nothing
+        "prompt_tokens_details": {
+            "cached_tokens": 0,
+            "cache_write_tokens": 0,
+            "audio_tokens": 0,
+            "video_tokens": 0,
+        },
+        "completion_tokens_details": {
+            "reasoning_tokens": 0,
+            "audio_tokens": 0,
+            "accepted_prediction_tokens": 0,
+            "rejected_prediction_tokens": 0,
+        },
+    }
+
+
+def account(
+    ctx: Context,
+    principal: Principal,
+    routed: Routed,
+    *,
+    generation_id: str,
+    prompt: int,
+    completion: int = 0,
+    search_units: int = 0,
+    streamed: bool = False,
+    started: float,
+    finish_reason: str | None = None,
+    endpoint: str = "chat",
+) -> None:
+    """Record a completed request against the caller's key (not for unauthenticated calls)."""
+    if principal is ANONYMOUS:
+        return
+    record = UsageRecord(
+        generation_id=generation_id,
+        model=routed.model.id,
+        provider=routed.provider.name,
+        prompt_tokens=prompt,
+        completion_tokens=completion,
+        cost=routed.model.cost(prompt, completion, search_units),
+        streamed=streamed,
+        latency_ms=round((time.perf_counter() - started) * 1000, 3),
+        finish_reason=finish_reason,
+        endpoint=endpoint,
+    )
+    ctx.accounts.record(principal, record)

@@ -1,0 +1,63 @@
+"""Bad input never yields a 5xx: a quick schemathesis run, in-process, over each flavor's spec.
+
+Only the inference operations are fuzzed here (the management plane has its own contract
+tests); the full contract suite, with every check, belongs to ``suites/``.  Examples are few and
+derandomized so the run is quick and repeatable; positive and negative data both.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import pytest
+import schemathesis
+from hypothesis import HealthCheck, given, settings
+from schemathesis import Case, GenerationMode
+from schemathesis.checks import not_a_server_error
+
+from gatecheck.specs.registry import load_spec
+
+if TYPE_CHECKING:
+    from conftest import MakeMock
+
+INFERENCE = {
+    "/chat/completions",
+    "/embeddings",
+    "/models",
+    "/responses",
+    "/messages",
+    "/rerank",
+    "/models/count",
+    "/models/{author}/{slug}/endpoints",
+    "/providers",
+    "/endpoints/zdr",
+    "/embeddings/models",
+    "/rerank/models",
+}
+
+
+@pytest.mark.parametrize("mode", list(GenerationMode), ids=lambda m: m.value)
+@pytest.mark.parametrize("flavor", ["requesty", "openrouter"])
+def test_fuzzed_requests_never_get_a_server_error(
+    make_mock: MakeMock, flavor: str, mode: GenerationMode
+) -> None:
+    mock = make_mock(flavor)
+    schema = schemathesis.openapi.from_dict(load_spec(flavor).document)
+    schema.app = mock.app
+    auth = {"Authorization": f"Bearer {mock.settings.api_key}"}
+    operations = [op.ok() for op in schema.get_all_operations() if op.ok().path in INFERENCE]
+    assert len(operations) >= (3 if flavor == "requesty" else 12)
+    for operation in operations:
+
+        @settings(
+            max_examples=6,
+            deadline=None,
+            database=None,
+            derandomize=True,
+            suppress_health_check=list(HealthCheck),
+        )
+        @given(case=operation.as_strategy(generation_mode=mode))
+        def check(case: Case) -> None:
+            case.call_and_validate(headers=auth, checks=[not_a_server_error])
+
+        check()
