@@ -1,0 +1,125 @@
+"""Reading answers inside scenarios: every way an answer can be unusable is a ContractViolation.
+
+A scenario that does ``response.json()["usage"]["cost"]`` fails with a ``KeyError`` traceback
+that says nothing about the gateway; these helpers fail with what was expected and what came
+back (status, content type, the body), so the report reads as a finding.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+from typing import Any, Final
+
+import httpx
+
+from gatecheck.failures import ContractViolation, excerpt
+
+__all__ = ["MISSING", "describe", "dig", "expect_status", "json_body", "json_object", "operation", "require"]
+
+
+class _Missing:
+    def __repr__(self) -> str:
+        return "MISSING"
+
+    def __bool__(self) -> bool:
+        return False
+
+
+#: What :func:`dig` returns for an absent field, so ``None`` (JSON null) stays distinguishable.
+MISSING: Final = _Missing()
+
+
+def operation(method: str, path: str) -> str:
+    """The operation label failures carry, such as ``POST /chat/completions``."""
+    return f"{method.upper()} /{path.lstrip('/')}"
+
+
+def describe(response: httpx.Response) -> str:
+    """``HTTP 400 application/json: {...}``: what came back, in one line for a failure message."""
+    try:
+        body = response.text
+    except httpx.ResponseNotRead:
+        body = response.read().decode("utf-8", "replace")
+    content_type = response.headers.get("content-type", "(no content type)")
+    return f"HTTP {response.status_code} {content_type}: {excerpt(body, 300) if body else '(empty body)'}"
+
+
+def expect_status(
+    response: httpx.Response,
+    expected: int | Collection[int],
+    operation: str,
+    *,
+    check: str = "status",
+    title: str | None = None,
+) -> None:
+    """Raise unless the status is ``expected`` (one code or several acceptable ones)."""
+    allowed = (expected,) if isinstance(expected, int) else tuple(expected)
+    if response.status_code in allowed:
+        return
+    wanted = " or ".join(f"HTTP {code}" for code in allowed)
+    raise ContractViolation(
+        title or f"Expected {wanted}, got HTTP {response.status_code}",
+        expected=wanted,
+        received=describe(response),
+        check=check,
+        operation=operation,
+    )
+
+
+def json_body(response: httpx.Response, operation: str, *, check: str = "json-body") -> Any:
+    """The parsed body; a body that is not JSON is the gateway's fault, not a harness crash."""
+    try:
+        return response.json()
+    except ValueError:
+        raise ContractViolation(
+            "Response body is not JSON",
+            expected="a JSON body",
+            received=describe(response),
+            check=check,
+            operation=operation,
+        ) from None
+
+
+def json_object(response: httpx.Response, operation: str, *, check: str = "json-body") -> dict[str, Any]:
+    """The parsed body, which must be a JSON object (every OpenAI-style answer is one)."""
+    body = json_body(response, operation, check=check)
+    if not isinstance(body, dict):
+        raise ContractViolation(
+            "Response body is not a JSON object",
+            expected="a JSON object",
+            received=body,
+            check=check,
+            operation=operation,
+        )
+    return body
+
+
+def dig(document: Any, path: str, default: Any = MISSING) -> Any:
+    """The value at a dotted path (``choices.0.message.content``), or ``default`` if absent."""
+    current = document
+    for part in path.split(".") if path else ():
+        if isinstance(current, dict) and part in current:
+            current = current[part]
+        elif (
+            isinstance(current, list)
+            and part.lstrip("-").isdigit()
+            and -len(current) <= int(part) < len(current)
+        ):
+            current = current[int(part)]
+        else:
+            return default
+    return current
+
+
+def require(document: Any, path: str, *, operation: str, check: str, what: str = "") -> Any:
+    """The value at a dotted path; its absence is a violation naming the field."""
+    value = dig(document, path)
+    if value is MISSING:
+        raise ContractViolation(
+            f"Field {path} is missing",
+            expected=f"{path} present{f' ({what})' if what else ''}",
+            received=document,
+            check=check,
+            operation=operation,
+        )
+    return value

@@ -1,0 +1,103 @@
+"""Fixtures every scenario suite shares; everything else comes from :mod:`gatecheck.scenario`.
+
+The plugin (``gatecheck.plugin``) gives ``gateway``, ``profile``, ``client`` and the other
+clients; this adds what several suites need on top:
+
+``chat_path`` / ``chat_op``
+    the chat endpoint's path and its operation label for failures.
+``upstream_failure(failure, *, model=None, count=None)``
+    makes the chat model's simulated upstream fail (``500``, ``502``, ``429``, ``timeout``,
+    ``cut-before-first-token``, ``cut-mid-stream``) through the mock's ``/_mock/fault-plan``;
+    a scenario that asks for it is skipped on real gateways (nothing can be injected there).
+``accounting_timeout``
+    seconds to poll for usage and generation records: the mock records a request before it
+    answers, so a short bound; real gateways account asynchronously, so
+    ``gatecheck.scenario.DEFAULT_TIMEOUT``.
+``report_property(name, value)``
+    pytest's ``record_property`` (the value lands in ``user_properties``, which every report
+    writer reads) without its warning under JUnit's xunit2 family, which warnings-as-errors
+    would turn into a test error.
+``paced_streams``
+    on the mock, spaces stream chunks a few milliseconds apart (through ``/_mock/timing``, where
+    the mock has it) so time to first token means something; on a real gateway it does nothing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from typing import Any
+
+import httpx
+import pytest
+
+from gatecheck.plugin.fixtures import Gateway
+from gatecheck.profiles import Profile
+from gatecheck.scenario import DEFAULT_TIMEOUT, expect_status, operation
+
+#: The mock records usage before answering; this bound only absorbs scheduling noise.
+MOCK_ACCOUNTING_TIMEOUT = 1.0
+#: Seconds between chunks the mock is asked for, so 30-odd chunks take ~0.3 s end to end.
+MOCK_CHUNK_GAP = 0.01
+
+
+@pytest.fixture
+def chat_path(profile: Profile) -> str:
+    """The chat completions path of the target's profile."""
+    return profile.path("chat")
+
+
+@pytest.fixture
+def chat_op(chat_path: str) -> str:
+    """``POST /chat/completions``: the operation label failures of chat scenarios carry."""
+    return operation("POST", chat_path)
+
+
+@pytest.fixture
+def report_property(request: pytest.FixtureRequest) -> Callable[[str, object], None]:
+    """Record a measurement (time to first token, reads) on the test for the reports."""
+
+    def record(name: str, value: object) -> None:
+        request.node.user_properties.append((name, value))
+
+    return record
+
+
+@pytest.fixture(scope="session")
+def accounting_timeout(gateway: Gateway) -> float:
+    """How long to wait for a request to show in usage, generation stats and key spend."""
+    return MOCK_ACCOUNTING_TIMEOUT if gateway.is_mock else DEFAULT_TIMEOUT
+
+
+def _put_plan(mock_control: httpx.Client, entries: list[dict[str, Any]]) -> None:
+    response = mock_control.put("fault-plan", json={"fault_plan": entries})
+    expect_status(response, 200, "PUT /_mock/fault-plan", check="mock-control")
+
+
+@pytest.fixture
+def upstream_failure(mock_control: httpx.Client, profile: Profile) -> Iterator[Callable[..., None]]:
+    """``upstream_failure("500")`` makes every upstream of the chat model fail that way."""
+
+    def inject(failure: str, *, model: str | None = None, count: int | None = None) -> None:
+        target = model or profile.model("chat") or profile.default_model or "*"
+        _put_plan(mock_control, [{"model": target, "failure": failure, "count": count}])
+
+    yield inject
+    _put_plan(mock_control, [])
+
+
+@pytest.fixture
+def paced_streams(gateway: Gateway, request: pytest.FixtureRequest) -> Iterator[None]:
+    """Chunk spacing on the mock for the time the test runs; real gateways pace themselves."""
+    if not gateway.is_mock:
+        yield
+        return
+    mock_control: httpx.Client = request.getfixturevalue("mock_control")
+    before = mock_control.get("timing")
+    if before.status_code == 404:  # a mock without the control: its reads still show buffering
+        yield
+        return
+    expect_status(before, 200, "GET /_mock/timing", check="mock-control")
+    response = mock_control.put("timing", json={**before.json(), "chunk_gap": MOCK_CHUNK_GAP})
+    expect_status(response, 200, "PUT /_mock/timing", check="mock-control")
+    yield
+    mock_control.put("timing", json=before.json())

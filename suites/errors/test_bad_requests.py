@@ -1,0 +1,55 @@
+"""Requests a gateway must refuse: the right 4xx status and an error envelope naming the problem."""
+
+from __future__ import annotations
+
+import httpx
+import pytest
+
+from gatecheck.checks.envelope import check_error_envelope
+from gatecheck.failures import ContractViolation
+from gatecheck.profiles import Profile
+from gatecheck.scenario import chat_request, expect_status
+
+pytestmark = pytest.mark.capability("chat")
+
+#: A model id no catalog has; the answer must say it is the model that is wrong.
+UNKNOWN_MODEL = "gatecheck/no-such-model-7f3a"
+
+
+def _refused(
+    response: httpx.Response, statuses: int | tuple[int, ...], op: str, *, check: str, names: str
+) -> None:
+    """The refusal has the status, the envelope, and a message mentioning ``names``."""
+    expect_status(response, statuses, op, check=check)
+    message = str(check_error_envelope(response, operation=op)["message"])
+    if names.lower() not in message.lower():
+        raise ContractViolation(
+            "Error message does not name the problem",
+            expected=f"an error message mentioning {names!r}",
+            received=f"HTTP {response.status_code} message: {message!r}",
+            check=f"{check}-message",
+            operation=op,
+        )
+
+
+def test_malformed_json_is_refused(client: httpx.Client, chat_path: str, chat_op: str) -> None:
+    """A body that is not JSON is refused with 400 and a message saying so"""
+    response = client.post(chat_path, content=b'{"messages": [', headers={"Content-Type": "application/json"})
+    _refused(response, 400, chat_op, check="malformed-json", names="JSON")
+
+
+def test_missing_messages_is_refused(
+    client: httpx.Client, profile: Profile, chat_path: str, chat_op: str
+) -> None:
+    """A chat request without messages is refused with 400 naming 'messages'"""
+    body = chat_request(profile)
+    del body["messages"]
+    _refused(client.post(chat_path, json=body), 400, chat_op, check="missing-messages", names="messages")
+
+
+def test_unknown_model_is_refused(
+    client: httpx.Client, profile: Profile, chat_path: str, chat_op: str
+) -> None:
+    """A request for a model the gateway does not know is refused with 400 or 404 naming the model"""
+    response = client.post(chat_path, json=chat_request(profile, model=UNKNOWN_MODEL))
+    _refused(response, (400, 404), chat_op, check="unknown-model", names="model")
