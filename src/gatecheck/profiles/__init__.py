@@ -29,6 +29,188 @@ _ENDPOINT = {
     "properties": {"method": {"enum": ["GET", "POST", "PATCH", "PUT", "DELETE"]}, "path": {"type": "string"}},
 }
 
+_POINTER = {"type": "string", "pattern": "^(/.*)?$"}  # RFC 6901; "" is the whole document
+_FIELD = {"type": ["string", "null"]}  # a field name of the vendor's key record; null: absent
+
+# The key API (suites/keys, gatecheck.scenario.keys): where things sit, by vendor
+_KEYS: dict[str, Any] = {
+    "type": ["object", "null"],
+    "required": ["create", "record", "id_field", "value_pointer", "fields"],
+    "properties": {
+        "create": _ENDPOINT,
+        "record": _POINTER,
+        "id_field": {"type": "string"},
+        "value_pointer": _POINTER,
+        "fields": {
+            "type": "object",
+            "required": ["name"],
+            "properties": {k: _FIELD for k in ("name", "limit", "expiry", "labels")},
+            "additionalProperties": _FIELD,
+        },
+        "list_pointer": _POINTER,
+        "set_limit": {
+            "type": "object",
+            "required": ["method", "path", "field"],
+            "properties": {**_ENDPOINT["properties"], "field": {"type": "string"}},
+        },
+        "disable": {
+            "oneOf": [
+                {"type": "null"},
+                {**_ENDPOINT, "properties": {**_ENDPOINT["properties"], "body": {"type": "object"}}},
+            ]
+        },
+        "delete_status": {"type": "integer"},
+        "missing_status": {"type": "integer"},
+        "usage": {
+            "type": ["object", "null"],
+            "required": ["path", "spend_pointer"],
+            "properties": {"path": {"type": "string"}, "spend_pointer": _POINTER},
+        },
+        "limit_remaining": _FIELD,
+        "management_inference_statuses": {"type": "array", "items": {"type": "integer"}, "minItems": 1},
+        "expiry_lead_seconds": {"type": "number", "exclusiveMinimum": 0},
+        "expiry_grace_seconds": {"type": "number", "minimum": 0},
+    },
+}
+
+_MODEL_ID = {"type": "string", "minLength": 1}
+
+# How GET models describes a model (suites/models): where each fact sits in a catalog entry
+_DOTTED = {"type": ["string", "null"], "minLength": 1}  # "architecture.output_modalities"; null: not listed
+_CATALOG: dict[str, Any] = {
+    "type": ["object", "null"],
+    "additionalProperties": False,
+    "properties": {
+        "id_pattern": {"type": ["string", "null"], "format": "regex"},  # null: ids have no fixed form
+        "context_field": _DOTTED,
+        "regions_field": _DOTTED,
+        "filters": {  # query parameter -> a value to filter by and the entry field that shows it
+            "type": "object",
+            "additionalProperties": {
+                "type": "object",
+                "required": ["value", "field"],
+                "additionalProperties": False,
+                "properties": {"value": {"type": "string", "minLength": 1}, "field": {"type": "string"}},
+            },
+        },
+    },
+}
+
+# The embedding model's vectors (suites/embeddings)
+_EMBEDDING: dict[str, Any] = {
+    "type": ["object", "null"],
+    "required": ["dimensions"],
+    "additionalProperties": False,
+    "properties": {
+        "dimensions": {"type": "integer", "minimum": 1},
+        "reduced_dimensions": {"type": ["integer", "null"], "minimum": 1},  # null: no `dimensions` field
+    },
+}
+
+# How a request names fallback candidates (suites/fallbacks): a "models" array or a named policy
+_FALLBACK: dict[str, Any] = {
+    "type": ["object", "null"],
+    "required": ["mechanism", "primary", "secondary", "unavailable"],
+    "properties": {
+        "mechanism": {"enum": ["models-array", "policy"]},
+        "field": {"type": "string"},
+        "policy_prefix": {"type": "string"},
+        "policies": {
+            "type": "object",
+            "required": ["fallback", "exhausted"],
+            "additionalProperties": {"type": "string", "minLength": 1},
+        },
+        "primary": _MODEL_ID,
+        "secondary": _MODEL_ID,
+        "unavailable": {"type": "array", "items": _MODEL_ID, "minItems": 1},
+        "exhausted_statuses": {"type": "array", "items": {"type": "integer"}, "minItems": 1},
+        "without_fallbacks": {"type": ["object", "null"]},
+        "pinned_provider": {"type": "string"},
+    },
+    "allOf": [
+        {
+            "if": {"properties": {"mechanism": {"const": "models-array"}}},
+            "then": {"required": ["field"]},
+            "else": {"required": ["policy_prefix", "policies"]},
+        },
+        {
+            "if": {
+                "properties": {"without_fallbacks": {"type": "object"}},
+                "required": ["without_fallbacks"],
+            },
+            "then": {"required": ["pinned_provider"]},
+        },
+    ],
+}
+
+# Guardrails, access lists, PKCE and credits (suites/governance): where each vendor keeps them
+_STATUSES = {"type": "array", "items": {"type": "integer"}, "minItems": 1}
+_ASSIGN = {  # an assignment call: the path name, the body field naming the keys, the count answered
+    "type": "object",
+    "required": ["path", "ids_field", "count_field"],
+    "properties": {k: {"type": "string"} for k in ("path", "ids_field", "count_field")},
+}
+_GOVERNANCE: dict[str, Any] = {
+    "type": ["object", "null"],
+    "additionalProperties": False,
+    "properties": {
+        "guardrails": {
+            "type": "object",
+            "required": ["record", "id_field", "list_pointer", "fields", "assign", "unassign", "assignments"],
+            "properties": {
+                "record": _POINTER,
+                "id_field": {"type": "string"},
+                "list_pointer": _POINTER,
+                "update_method": {"enum": ["PATCH", "PUT"]},
+                "fields": {
+                    "type": "object",
+                    "required": ["name", "models", "budget"],
+                    "additionalProperties": {"type": "string"},
+                },
+                "assign": _ASSIGN,
+                "unassign": _ASSIGN,
+                "assignments": {
+                    "type": "object",
+                    "required": ["path", "list_pointer", "key_field", "total_field"],
+                    "additionalProperties": {"type": "string"},
+                },
+                "delete_status": {"type": "integer"},
+                "missing_status": {"type": "integer"},
+                "model_refused_statuses": _STATUSES,
+                "budget_refused_statuses": _STATUSES,
+                "budget_usd": {"type": "number", "exclusiveMinimum": 0},
+            },
+        },
+        "access_lists": {
+            "type": "object",
+            "required": ["key_field"],
+            "properties": {
+                "key_field": {"type": "string"},
+                "mock_extension": {"type": "boolean"},
+                "refused_statuses": _STATUSES,
+            },
+        },
+        "pkce": {
+            "type": "object",
+            "required": ["code_path", "exchange_path", "code_pointer", "key_pointer", "label_field"],
+            "properties": {
+                **{k: {"type": "string"} for k in ("code_path", "exchange_path", "label_field")},
+                "code_pointer": _POINTER,
+                "key_pointer": _POINTER,
+                "callback_url": {"type": "string", "pattern": "^https?://"},
+                "list_page_param": {"type": ["string", "null"]},
+                "terms": {"type": "object"},  # extra fields of the code request (the new key's limit)
+                "refused_statuses": _STATUSES,
+            },
+        },
+        "credits": {
+            "type": "object",
+            "required": ["path", "total_pointer", "usage_pointer"],
+            "properties": {"path": {"type": "string"}, "total_pointer": _POINTER, "usage_pointer": _POINTER},
+        },
+    },
+}
+
 PROFILE_SCHEMA: dict[str, Any] = {
     "type": "object",
     "required": ["name", "title", "spec", "base_urls", "mock_prefix", "mock_flavor", "capabilities", "paths"],
@@ -50,11 +232,11 @@ PROFILE_SCHEMA: dict[str, Any] = {
         "pricing": {"type": ["object", "null"]},
         "capabilities": {"type": "array", "items": {"enum": sorted(CAPABILITIES)}, "uniqueItems": True},
         "paths": {"type": "object", "additionalProperties": {"type": "string", "pattern": "^/"}},
-        "fallback": {"type": ["object", "null"]},
-        "keys": {
-            "type": ["object", "null"],
-            "properties": {"create": _ENDPOINT, "set_limit": {"type": "object"}},
-        },
+        "fallback": _FALLBACK,
+        "keys": _KEYS,
+        "catalog": _CATALOG,
+        "embedding": _EMBEDDING,
+        "governance": _GOVERNANCE,
     },
 }
 
@@ -77,6 +259,9 @@ class Profile:
     pricing: Mapping[str, Any] | None = None
     fallback: Mapping[str, Any] | None = None
     keys: Mapping[str, Any] | None = None
+    catalog: Mapping[str, Any] | None = None
+    embedding: Mapping[str, Any] | None = None
+    governance: Mapping[str, Any] | None = None
     source: str = ""
 
     def claims(self, capability: str) -> bool:
