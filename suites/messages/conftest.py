@@ -1,0 +1,167 @@
+"""The Anthropic Messages API (``POST messages``) as the scenarios ask it, answers shared per run.
+
+Three answers are judged, each requested once per run so a real target is asked once:
+
+``limited_message``
+    a long answer cut by a tiny ``max_tokens``: its shape, usage and ``stop_reason: max_tokens``.
+``complete_message``
+    a one-word answer under a generous bound, so the model ends its turn (``end_turn``).  The
+    bound costs nothing unless used; it exists because some models (and the mock) answer at
+    length whatever they are asked.
+``message_stream``
+    a short streamed answer, every data event read as a JSON object with a ``type``.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from functools import cached_property
+from typing import Any
+
+import httpx
+import pytest
+
+from gatecheck.checks import stream as stream_checks
+from gatecheck.checks.stream import StreamCapture
+from gatecheck.failures import ContractViolation, excerpt
+from gatecheck.plugin.fixtures import Gateway
+from gatecheck.profiles import Profile
+from gatecheck.scenario import (
+    DEFAULT_PROMPT,
+    LONG_PROMPT,
+    capture_stream,
+    expect_status,
+    json_object,
+    operation,
+)
+
+#: Far fewer tokens than LONG_PROMPT needs, so the answer is always cut short.
+LIMITED_TOKENS = 5
+#: Far more than a one-word answer needs (the mock's answers run to ~140 tokens).
+COMPLETE_TOKENS = 160
+COMPLETE_PROMPT = "Reply with the single word: ok"
+STREAM_TOKENS = 16
+
+
+@dataclass(frozen=True)
+class Answer:
+    """A Messages answer as received; :meth:`message` reads it inside the scenario judging it."""
+
+    operation: str
+    response: httpx.Response
+    request: dict[str, Any]
+
+    def message(self) -> dict[str, Any]:
+        """The message object; any other answer is a violation."""
+        expect_status(self.response, 200, self.operation, check="messages-status")
+        return json_object(self.response, self.operation, check="messages-body")
+
+
+@dataclass(frozen=True)
+class StreamEvent:
+    """One data event; ``index`` counts the stream's data events from 0, as failures cite them."""
+
+    index: int
+    type: str
+    payload: dict[str, Any]
+
+    def __str__(self) -> str:
+        return f"event {self.index} {self.type}"
+
+
+class MessageStream:
+    """A Messages stream as captured, and its typed events, read on first use in the scenario."""
+
+    def __init__(self, capture: StreamCapture) -> None:
+        self.capture = capture
+
+    @cached_property
+    def events(self) -> list[StreamEvent]:
+        """Every data event as a JSON object with a ``type``; anything else is a violation."""
+        stream_checks.check_status(self.capture)
+        stream_checks.check_content_type(self.capture)
+        return [_event(self.capture, i, e.data, e.event) for i, e in enumerate(self.capture.events)]
+
+    @property
+    def operation(self) -> str:
+        return self.capture.operation
+
+    def names(self, around: int | None = None, *, span: int = 3) -> list[str]:
+        """``index:type`` of the events, for failure messages: all of them, or ``span`` either
+        side of event ``around`` (a negative ``around`` counts from the end)."""
+        names = [f"{e.index}:{e.type}" for e in self.events]
+        if around is None:
+            return names
+        at = around % len(names) if names else 0
+        return names[max(0, at - span) : at + span + 1]
+
+
+def _event(capture: StreamCapture, index: int, data: str, name: str) -> StreamEvent:
+    try:
+        payload = json.loads(data)
+    except ValueError:
+        payload = None
+    if not isinstance(payload, dict) or not isinstance(payload.get("type"), str):
+        raise ContractViolation(
+            f"Event {index} is not a Messages stream event",
+            expected='data: a JSON object with a string "type"',
+            received=f"data: {excerpt(data, 300)}",
+            check="messages-stream-event",
+            operation=capture.operation,
+        )
+    if name != "message" and name != payload["type"]:
+        raise ContractViolation(
+            f"Event {index} is named {name!r} but its type is {payload['type']!r}",
+            expected="the SSE event name to repeat the data's type",
+            received=f"event: {name}; type: {payload['type']}",
+            check="messages-stream-event",
+            operation=capture.operation,
+        )
+    return StreamEvent(index, payload["type"], payload)
+
+
+def message_body(profile: Profile, prompt: str, max_tokens: int, **extra: Any) -> dict[str, Any]:
+    """A Messages request for the profile's chat model (``max_tokens`` is required by Anthropic)."""
+    body: dict[str, Any] = {
+        "max_tokens": max_tokens,
+        "messages": [{"role": "user", "content": prompt}],
+        "temperature": 0,
+    }
+    if model := profile.model("chat"):
+        body["model"] = model
+    return {**body, **extra}
+
+
+def _ask(gateway: Gateway, profile: Profile, body: dict[str, Any]) -> Answer:
+    path = profile.path("messages")
+    op = operation("POST", path)
+    with gateway.client() as client:
+        return Answer(op, client.post(path, json=body), body)
+
+
+@pytest.fixture(scope="session")
+def limited_message(gateway: Gateway, profile: Profile) -> Answer:
+    """A long answer cut short by max_tokens."""
+    return _ask(gateway, profile, message_body(profile, LONG_PROMPT, LIMITED_TOKENS))
+
+
+@pytest.fixture(scope="session")
+def complete_message(gateway: Gateway, profile: Profile) -> Answer:
+    """A one-word answer the model finishes by itself."""
+    return _ask(gateway, profile, message_body(profile, COMPLETE_PROMPT, COMPLETE_TOKENS))
+
+
+@pytest.fixture(scope="session")
+def stream_capture(gateway: Gateway, profile: Profile) -> StreamCapture:
+    """A short streamed answer, captured once per run."""
+    path = profile.path("messages")
+    body = message_body(profile, DEFAULT_PROMPT, STREAM_TOKENS, stream=True)
+    with gateway.client() as client:
+        return capture_stream(client, path, body, operation=operation("POST", path))
+
+
+@pytest.fixture
+def message_stream(stream_capture: StreamCapture) -> MessageStream:
+    """The stream, its events read inside each scenario that judges them."""
+    return MessageStream(stream_capture)
