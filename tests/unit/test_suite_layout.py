@@ -20,6 +20,10 @@ def test_every_scenario_has_a_docstring_title() -> None:
     missing = []
     for module in SUITES.glob("*/test_*.py"):
         for node in ast.walk(ast.parse(module.read_text(encoding="utf-8"))):
-            if isinstance(node, ast.FunctionDef) and node.name.startswith("test_") and not ast.get_docstring(node):
+            if (
+                isinstance(node, ast.FunctionDef)
+                and node.name.startswith("test_")
+                and not ast.get_docstring(node)
+            ):
                 missing.append(f"{module.relative_to(SUITES)}::{node.name}")
     assert missing == []

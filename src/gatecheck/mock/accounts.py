@@ -46,7 +46,9 @@ class UsageRecord:
 class Accounts(Protocol):
     """Authorisation and accounting for the mock; raises MockHTTPError with the right status."""
 
-    def authenticate(self, token: str | None, role: Role, *, wrong_role_status: int | None = None) -> Principal:
+    def authenticate(
+        self, token: str | None, role: Role, *, wrong_role_status: int | None = None
+    ) -> Principal:
         """Who holds ``token``: 401 when missing, unknown, expired, disabled or deleted.
 
         A key of the other role gets ``wrong_role_status``, defaulting to what the flavor's spec
