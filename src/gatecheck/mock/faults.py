@@ -48,9 +48,7 @@ FAULTS: dict[str, FaultMode] = _registry(
     _i("wrong-cost", "usage.cost is ten times the catalog price"),
     _i("no-done-sentinel", "streams end without the final 'data: [DONE]'"),
     _i("data-not-json", "one SSE data payload is not JSON"),
-    _i(
-        "usage-chunk-has-choices", "the usage chunk repeats the last choice instead of 'choices: []'"
-    ),
+    _i("usage-chunk-has-choices", "the usage chunk repeats the last choice instead of 'choices: []'"),
     _i("duplicate-usage-chunk", "the stream's usage chunk is sent twice"),
     _i("buffered-stream", "the whole stream is buffered and sent in one write at the end"),
     _i("no-fallback", "a failing primary model is not replaced by the next candidate"),

@@ -161,6 +161,7 @@ _GOVERNANCE: dict[str, Any] = {
                 "record": _POINTER,
                 "id_field": {"type": "string"},
                 "list_pointer": _POINTER,
+                "list_page_param": {"type": ["string", "null"]},  # the list's offset parameter
                 "update_method": {"enum": ["PATCH", "PUT"]},
                 "fields": {
                     "type": "object",
