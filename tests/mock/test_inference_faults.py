@@ -4,6 +4,8 @@ The mock is observed through a fixed list of facts (the cost in each usage block
 framing, fallback outcomes, error rendering, auth).  With one fault on, exactly the facts the
 fault names must differ from a fault-free mock; every other fact must be identical.  A new
 fault mode fails :func:`test_every_fault_mode_has_an_expectation` until it is described here.
+The facts of the catalog, vectors, Responses, Messages, tools and structured output are observed
+in ``fault_facts``.
 """
 
 from __future__ import annotations
@@ -12,6 +14,15 @@ import json
 from typing import TYPE_CHECKING, Any
 
 import pytest
+from fault_facts import (
+    catalog_facts,
+    messages_facts,
+    request_facts,
+    responses_facts,
+    structured_facts,
+    tool_facts,
+    vector_facts,
+)
 
 from gatecheck.mock.faults import FAULTS
 from gatecheck.sse import decode_all
@@ -52,6 +63,53 @@ EXPECTED: dict[str, set[str]] = {
     "unknown-model-200": {"error.status", "error.envelope", "error.names_model"},
     "vague-error-messages": {"error.names_model"},
     "no-usage-on-embeddings": {"embeddings.cost", "embeddings.usage"},
+    "duplicate-model-ids": {"catalog.ids_unique"},
+    "negative-price": {"catalog.first_price"},
+    "bad-context-window": {"catalog.first_context"},
+    "regions-missing": {"catalog.regions"},
+    "listed-model-unservable": {"catalog.last_chat"},
+    "filter-ignored": {"catalog.filtered"},
+    "count-mismatch": {"catalog.count_agrees"},
+    "embeddings-out-of-order": {"embeddings.second"},
+    "wrong-embedding-dimension": {"embeddings.lengths"},
+    "dimensions-ignored": {"embeddings.shortened"},
+    "nan-in-embedding": {"embeddings.finite"},
+    "empty-input-accepted": {"embeddings.empty_status"},
+    # the base facts embed a plain string, so they lose their usage too
+    "string-input-refused": {"embeddings.string_status", "embeddings.cost", "embeddings.usage"},
+    "rerank-unsorted": {"rerank.sorted"},
+    "rerank-index-off-by-one": {"rerank.indices"},
+    "top-n-ignored": {"rerank.top_count"},
+    "no-usage-on-rerank": {"rerank.usage"},
+    "pdf-refused": {"parts.pdf"},
+    "image-refused": {"parts.image"},
+    "unsupported-part-accepted": {"parts.unknown"},
+    "analytics-headers-refused": {"headers.status"},
+    "headers-echoed-in-errors": {"headers.echoed"},
+    "default-model-ignored": {"default.model"},
+    "eu-region-unserved": {"region.eu"},
+    # an empty output also loses the structured answer and the function call read from it
+    "responses-missing-output": {
+        "responses.output_types",
+        "responses.schema_required",
+        "responses.function_args",
+    },
+    "responses-no-completed-event": {"responses.stream_end"},
+    "responses-events-out-of-order": {"responses.deltas_before_done"},
+    "responses-delta-dropped": {"responses.deltas_are_text"},
+    "responses-bad-function-args": {"responses.function_args"},
+    "responses-schema-ignored": {"responses.schema_required"},
+    "messages-content-not-blocks": {"messages.content"},
+    "messages-bad-stop-reason": {"messages.stop_reason"},
+    "messages-missing-usage": {"messages.usage"},
+    "messages-events-out-of-order": {"messages.stream_end"},
+    "tool-choice-ignored": {"tools.forced_name"},
+    "tool-args-invalid": {"tools.args_complete"},
+    "wrong-finish-reason-for-tools": {"tools.finish_reason"},
+    "tool-result-rejected": {"tools.result_status"},
+    "web-search-no-citations": {"web.citations"},
+    "json-mode-invalid": {"json.object_parses"},
+    "json-schema-violated": {"json.schema_required"},
     # management-plane faults must leave every inference fact alone
     "deleted-key-still-valid": set(),
     "expired-key-still-valid": set(),
@@ -83,6 +141,24 @@ PER_FLAVOR: dict[tuple[str, str], set[str]] = {
     ("requesty", "fallback-ignores-allow-fallbacks"): set(),
     ("requesty", "no-fallback"): EXPECTED["no-fallback"] | {"strict.answered"},
     ("requesty", "comment-as-data"): set(),  # Requesty sends no keep-alive comment to spoil
+    # OpenRouter has no regions; Requesty's catalog has no filters or count, no /rerank, no /messages
+    ("openrouter", "regions-missing"): set(),
+    ("openrouter", "eu-region-unserved"): set(),
+    ("requesty", "filter-ignored"): set(),
+    ("requesty", "count-mismatch"): set(),
+    **{
+        ("requesty", fault): set()
+        for fault in ("rerank-unsorted", "rerank-index-off-by-one", "top-n-ignored", "no-usage-on-rerank")
+    },
+    **{
+        ("requesty", fault): set()
+        for fault in (
+            "messages-content-not-blocks",
+            "messages-bad-stop-reason",
+            "messages-missing-usage",
+            "messages-events-out-of-order",
+        )
+    },
 }
 
 
@@ -193,6 +269,13 @@ def _facts(make_mock: MakeMock, flavor: str, faults: set[str]) -> dict[str, Any]
         **_stream_facts(mock),
         **_tool_and_cut_facts(mock),
         **_fallback_facts(mock),
+        **catalog_facts(mock),
+        **vector_facts(mock),
+        **request_facts(mock),
+        **responses_facts(mock),
+        **messages_facts(mock),
+        **tool_facts(mock),
+        **structured_facts(mock),
     }
     unknown = mock.chat(model="acme/none")
     facts.update({"error.status": unknown.status, "error.envelope": _is_envelope(unknown)})
@@ -254,3 +337,26 @@ def test_fault_values(make_mock: MakeMock) -> None:
     assert primary_priced > clean["fallback.cost"]  # gpt-4o costs more than claude-3.5-haiku
     assert _facts(make_mock, "requesty", {"error-as-200"})["upstream.status"] == 200
     assert _facts(make_mock, "requesty", {"wrong-model-reported"})["fallback.model"] == "policy/p"
+
+
+def test_newer_fault_values(make_mock: MakeMock, baselines: dict[str, dict[str, Any]]) -> None:
+    """The fault-free mock gets the newer points right, and a few faults break them as described."""
+    clean = baselines["openrouter"]
+    assert clean["responses.stream_end"] == "response.completed"
+    assert clean["responses.output_types"] == ["message"]
+    assert clean["messages.content"] == ["text"] and clean["messages.stop_reason"] == "max_tokens"
+    assert clean["tools.forced_name"] == "b" and clean["tools.finish_reason"] == "tool_calls"
+    assert clean["web.citations"] > 0 and clean["rerank.indices"] == [0, 1, 2]
+    right = ("tools.args_complete", "json.object_parses", "json.schema_required", "responses.deltas_are_text")
+    assert all(clean[name] is True for name in right)
+    # the facts are independent (test_fault_changes_exactly_its_point), so one mock can hold several faults
+    broken = make_mock(
+        "openrouter", faults={"messages-bad-stop-reason", "tool-choice-ignored", "tool-result-rejected"}
+    )
+    assert messages_facts(broken)["messages.stop_reason"] == "length"
+    tools = tool_facts(broken)
+    assert tools["tools.forced_name"] == "a" and tools["tools.result_status"] == 400
+    cut = make_mock("openrouter", faults={"responses-no-completed-event", "responses-bad-function-args"})
+    answered = responses_facts(cut)
+    assert answered["responses.stream_end"] == "response.output_item.done"
+    assert answered["responses.function_args"] == [False]
