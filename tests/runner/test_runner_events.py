@@ -184,3 +184,15 @@ def test_a_bad_shard_is_a_usage_error(pytester: pytest.Pytester) -> None:
     result = pytester.runpytest("-p", "gatecheck.runner.events", "--gatecheck-shard", "5/2")
     assert result.ret == pytest.ExitCode.USAGE_ERROR
     result.stderr.fnmatch_lines(["*--shard 5/2: I must be between 1 and N*"])
+
+
+def test_schemathesis_failure_groups_are_titled_by_their_checks() -> None:
+    """'Schemathesis found 1 distinct failure' says nothing; the checks' titles name the defect."""
+    from schemathesis.core.failures import Failure, FailureGroup
+
+    from gatecheck.runner.events import failure_info
+
+    failure = Failure(operation="GET /x", title="Undocumented status code", message="Received: 400")
+    info = failure_info(FailureGroup([failure]))
+    assert info["title"] == "Undocumented status code"
+    assert "Received: 400" in info["message"]

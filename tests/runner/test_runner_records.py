@@ -92,3 +92,20 @@ def test_the_recorder_keeps_the_largest_collection_and_splits_properties() -> No
     assert record["properties"] == {"ok": "True", "model": "gpt"}
     assert record["operation"] == "POST /chat/completions" and record["duration_s"] == 1.0
     assert recorder.progress()["passed"] == 1
+
+
+def test_a_failed_subtest_explains_its_parents_failure() -> None:
+    """pytest 9 reports 'contains 1 failed subtest' on the parent; the subtest says why."""
+    recorder = SuiteRecorder("contract", "mock")
+    base = {"event": "phase", "nodeid": "s.py::t"}
+    recorder.feed({**base, "when": "setup", "outcome": "passed"})
+    detail = {
+        "failure": {"kind": "assertion", "title": "Undocumented status code", "message": "Received: 400"}
+    }
+    recorder.feed({**base, "when": "subtest", "outcome": "failed", "longrepr": "...", "gatecheck": detail})
+    recorder.feed({**base, "when": "subtest", "outcome": "failed", "longrepr": "second"})
+    recorder.feed({**base, "when": "call", "outcome": "failed", "longrepr": "contains 1 failed subtest"})
+    _, outcome, failure, _ = fold_phases(recorder.tests["s.py::t"].phases)
+    assert outcome == "failed"
+    assert failure is not None and failure["title"] == "Undocumented status code"
+    assert failure["message"] == "Received: 400"

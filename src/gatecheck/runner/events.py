@@ -31,6 +31,7 @@ from gatecheck.runner.ids import in_shard, parse_shard, stable_id
 
 __all__ = ["EventWriter", "failure_info", "title_of"]
 
+_MESSAGE_LIMIT = 4000
 _LONGREPR_LIMIT = 20_000
 _WRITER = pytest.StashKey["EventWriter"]()
 _ID = pytest.StashKey[str]()
@@ -150,10 +151,42 @@ def failure_info(exc: BaseException) -> dict[str, Any]:
         if details:
             info["details"] = details
         return info
+    if group := _check_failures(exc):
+        # schemathesis: an exception group of typed check failures; their titles name the
+        # defects ("Undocumented status code"), where str(exc) only counts them.
+        titles = list(dict.fromkeys(str(failure.title) for failure in group))
+        return {
+            "kind": "assertion",
+            "title": "; ".join(titles)[:300],
+            "check": ",".join(
+                dict.fromkeys(str(getattr(f, "code", "")) for f in group if getattr(f, "code", ""))
+            ),
+            "message": _exception_text(exc, group)[:_MESSAGE_LIMIT],
+        }
     text = str(exc).strip()
     first = text.splitlines()[0] if text else ""
     kind = "assertion" if isinstance(exc, AssertionError) else "exception"
     return {"kind": kind, "title": (first or type(exc).__name__)[:300]}
+
+
+def _check_failures(exc: BaseException) -> tuple[Any, ...]:
+    """Typed check failures inside ``exc``: schemathesis' exception group, or the contract
+    suite's wrapper of one (``.failures``)."""
+    group = getattr(exc, "failures", None)
+    if group is None and isinstance(exc, BaseExceptionGroup):
+        group = exc.exceptions
+    if group and all(hasattr(f, "title") for f in group):
+        return tuple(group)
+    return ()
+
+
+def _exception_text(exc: BaseException, group: tuple[Any, ...]) -> str:
+    """The group's own text plus each failure's, as schemathesis prints them."""
+    parts = [str(exc).strip()]
+    for failure in group:
+        message = str(getattr(failure, "message", "") or "").strip()
+        parts.append(f"- {failure.title}" + (f"\n  {message}" if message else ""))
+    return "\n".join(p for p in parts if p)
 
 
 @pytest.hookimpl(wrapper=True)
@@ -187,10 +220,13 @@ class _Reporter:
     def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
         if not self.controller:
             return
+        # A subtest's report comes first and carries the real failure; its parent's "call"
+        # report then only says "contains 1 failed subtest".
+        when = "subtest" if hasattr(report, "context") and report.when == "call" else report.when
         self.writer.emit(
             "phase",
             nodeid=report.nodeid,
-            when=report.when,
+            when=when,
             outcome=report.outcome,
             duration=report.duration,
             wasxfail=getattr(report, "wasxfail", None),

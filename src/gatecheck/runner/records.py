@@ -49,7 +49,7 @@ def _failure(event: dict[str, Any], kind_default: str) -> dict[str, Any]:
             f"{data['title']}\nExpected: {data.get('expected', '')}\nReceived: {data.get('received', '')}"
         )
     else:
-        data["message"] = _message(longrepr, data["title"])
+        data["message"] = data.get("message") or _message(longrepr, data["title"])
     if longrepr:
         data["traceback"] = longrepr
     return data
@@ -61,7 +61,7 @@ def fold_phases(phases: dict[str, dict[str, Any]]) -> tuple[str, str, dict[str, 
         event = phases.get(when)
         if event and event.get("outcome") == "failed":
             if when in ("call", "???"):
-                return "failed", "failed", _failure(event, "assertion"), None
+                return "failed", "failed", _failure(phases.get("subtest") or event, "assertion"), None
             return "error", "error", _failure(event, "exception"), None
     call = phases.get("call") or {}
     if call.get("wasxfail") is not None and call.get("outcome") == "skipped":
@@ -118,7 +118,12 @@ class SuiteRecorder:
             self.selected = max(self.selected or 0, int(event.get("selected", 0)))
         elif kind == "phase":
             state = self.tests.setdefault(event["nodeid"], _TestState(event["nodeid"]))
-            state.phases[str(event.get("when"))] = event
+            when = str(event.get("when"))
+            if when == "subtest":  # keep the first failed subtest: it explains its parent's failure
+                if event.get("outcome") == "failed" and "subtest" not in state.phases:
+                    state.phases[when] = event
+            else:
+                state.phases[when] = event
         elif kind == "collect_error":
             self.collect_errors.append(event)
         elif kind == "shapes":
