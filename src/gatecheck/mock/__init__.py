@@ -7,6 +7,7 @@ Layout (one job per module):
 - ``server``     MockServer: runs the app on uvicorn in a thread (fixtures, ``gatecheck run``)
 - ``faults``     the fault-mode registry: named switches that each break one contract point
 - ``errors``     the vendor error envelope and MockHTTPError
+- ``contract``   both planes' requests held to the flavor's spec: parameters and bodies, 400s
 - ``accounts``   the seam between planes: who is calling, may they, and what did it cost
 - ``catalog``    the model catalog from fixtures/catalog.yaml, prices and regions
 - ``inference/`` chat, streaming (the one SSE encoder), embeddings, rerank, responses, messages,

@@ -3,6 +3,7 @@
 The flavor picks a table here, the way it picks :class:`~.shapes.Shapes`; handlers are shared.
 Requesty serves chat, embeddings, models and responses (its profile lacks ``messages`` and
 ``rerank``, so those paths 404); OpenRouter adds messages, rerank and its catalog extras.
+Every route is :func:`~gatecheck.mock.contract.guarded` by the flavor's spec.
 """
 
 from __future__ import annotations
@@ -14,8 +15,10 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
 
+from gatecheck.mock.contract import guarded
 from gatecheck.mock.inference import chat, embeddings, messages, models, rerank, responses
 from gatecheck.mock.inference.context import Context
+from gatecheck.profiles import get_profile
 
 __all__ = ["Context", "inference_routes"]
 
@@ -46,7 +49,8 @@ _TABLES: dict[str, list[tuple[str, str, Handler]]] = {
 
 def inference_routes(ctx: Context) -> list[BaseRoute]:
     """The flavor's inference routes, relative to its prefix, with the context bound."""
-    return [
+    table: list[BaseRoute] = [
         Route(path, partial(handler, ctx), methods=[method])
         for method, path, handler in _TABLES[ctx.shapes.name]
     ]
+    return guarded(table, get_profile(ctx.settings.flavor).spec, plane="inference")

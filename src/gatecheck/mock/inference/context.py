@@ -8,7 +8,7 @@ than reaching for globals, so two mocks of different flavors can run in one proc
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from gatecheck.errors import ConfigError
 from gatecheck.mock.accounts import Accounts
@@ -45,7 +45,6 @@ class Context:
     accounts: ManagedAccounts
     default_model: str | None
     startup_faults: frozenset[str] = frozenset()
-    request_validators: dict[tuple[str, str], Any] = field(default_factory=dict)  # see contract.py
     plan: FaultPlan = field(default_factory=lambda: FaultPlan([]))
     limiter: RateLimiter = field(default_factory=lambda: RateLimiter(None))
     closed: bool = False
@@ -53,7 +52,6 @@ class Context:
     @classmethod
     def build(cls, settings: MockSettings, accounts: ManagedAccounts) -> Context:
         """Validate the settings against the registries and catalog; ConfigError says what is wrong."""
-        from gatecheck.mock.inference.contract import request_validators
         from gatecheck.mock.inference.shapes import shapes_for
 
         settings.faults = set(settings.faults)  # mutated in place from here on (see set_faults)
@@ -62,9 +60,8 @@ class Context:
         _check_policies(settings, catalog)
         profile = get_profile(settings.flavor)
         faults = frozenset(validate_faults(settings.faults))
-        validators = request_validators(profile.spec)
         default = shapes.default_model(profile)
-        ctx = cls(settings, shapes, catalog, accounts, default, faults, validators)
+        ctx = cls(settings, shapes, catalog, accounts, default, faults)
         ctx.restore()
         return ctx
 

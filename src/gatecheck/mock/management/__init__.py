@@ -11,6 +11,9 @@ Modules: ``http`` (parsing, 400s), ``requesty`` (``/api-keys``, ``/organization/
 (13 endpoints), ``pkce`` (``/auth/keys/code``, ``/auth/keys``).  State lives in
 :mod:`gatecheck.mock.store`.
 
+Every route is :func:`~gatecheck.mock.contract.guarded` by the flavor's spec: a parameter the
+contract refuses is a 400 before the handler runs, a body one when ``http.Body`` reads it.
+
 Mount these before any inference route with a catch-all model path (``/models/{id:path}``),
 or ``/models/user`` is taken for a model id.
 """
@@ -21,9 +24,11 @@ from collections.abc import Callable
 
 from starlette.routing import BaseRoute
 
+from gatecheck.mock.contract import guarded
 from gatecheck.mock.management import guardrails, openrouter_keys, openrouter_reports, pkce, requesty
 from gatecheck.mock.settings import MockSettings
 from gatecheck.mock.store import SqliteAccounts
+from gatecheck.profiles import get_profile
 
 __all__ = ["TABLES", "routes"]
 
@@ -43,4 +48,5 @@ TABLES: dict[str, tuple[Table, ...]] = {
 
 def routes(settings: MockSettings, accounts: SqliteAccounts) -> list[BaseRoute]:
     """The management routes of ``settings.flavor``, relative to the flavor's prefix."""
-    return [route for table in TABLES[settings.flavor] for route in table(settings, accounts)]
+    table = [route for part in TABLES[settings.flavor] for route in part(settings, accounts)]
+    return guarded(table, get_profile(settings.flavor).spec, plane="management")

@@ -2,8 +2,10 @@
 
 Every way a client can get a body wrong ends here as a 400 envelope naming the field
 (``param``), never as a 500: a fuzzer sending ``{"limit": "ten"}`` learns what was wrong.
-Unknown body fields are ignored, as both vendors do.  Query parameters are lenient where the
-vendor documents no 400 (paging is clamped, flags are truthy strings).
+Unknown body fields are ignored, as both vendors do.  Parameters and bodies are first held to
+the contract (:mod:`gatecheck.mock.contract`: a 400 for anything it refuses); what it allows
+is read leniently here: a page out of range is served as the nearest one, and a flag the spec
+types as a plain string is true for "true", "1" or "yes".
 """
 
 from __future__ import annotations
@@ -16,12 +18,14 @@ from typing import Any
 
 from starlette.requests import Request
 
+from gatecheck.mock.contract import check_body
 from gatecheck.mock.errors import MockHTTPError
 from gatecheck.mock.store.periods import parse_time
 
 __all__ = ["Body", "bearer", "query_bool", "query_date", "query_int", "query_str"]
 
 _MISSING: Any = object()
+_LARGEST = 2**63 - 1  # sqlite's largest INTEGER: an offset past it pages past everything anyway
 
 
 def bearer(request: Request) -> str | None:
@@ -46,15 +50,17 @@ class Body:
 
     @classmethod
     async def of(cls, request: Request) -> Body:
+        """The request's body (an empty one reads as ``{}``), held to its operation's contract."""
         raw = await request.body()
-        if not raw.strip():
-            return cls({})
-        try:
-            data = json.loads(raw)
-        except (ValueError, UnicodeDecodeError):
-            raise MockHTTPError(400, "request body is not valid JSON") from None
-        if not isinstance(data, dict):
-            raise MockHTTPError(400, "request body must be a JSON object")
+        data: Any = {}
+        if raw.strip():
+            try:
+                data = json.loads(raw)
+            except (ValueError, UnicodeDecodeError):
+                raise MockHTTPError(400, "request body is not valid JSON") from None
+            if not isinstance(data, dict):
+                raise MockHTTPError(400, "request body must be a JSON object")
+        check_body(request, data)
         return cls(data)
 
     def has(self, name: str) -> bool:
@@ -133,17 +139,17 @@ def query_str(request: Request, name: str) -> str | None:
 def query_int(
     request: Request, name: str, *, default: int, minimum: int = 0, maximum: int | None = None
 ) -> int:
-    """An integer query parameter, clamped into range: most listings document no 400, so an
-    out-of-range page (``offset=-1``, ``limit=1000``) is served as the nearest valid one."""
+    """An integer query parameter; 400 when it is not one.  A page the contract allows but the
+    store cannot serve (``offset=-1``, ``limit=1000``, ``offset=2**64``) is clamped to the
+    nearest one it can: the schemas state no range, so none of these is a bad request."""
     raw = request.query_params.get(name)
-    if raw is None or raw == "":
+    if raw is None:
         return default
     try:
         value = int(raw)
     except ValueError:
         raise _bad(name, "must be an integer") from None
-    value = max(value, minimum)
-    return value if maximum is None else min(value, maximum)
+    return min(max(value, minimum), _LARGEST if maximum is None else maximum)
 
 
 def query_bool(request: Request, name: str, *, default: bool) -> bool:
