@@ -58,3 +58,9 @@ def add_options(parser: pytest.Parser) -> None:
     group.addoption("--request-timeout", type=float, default=None, help="seconds to wait for an answer")
     group.addoption("--examples", type=int, default=None, help="schemathesis examples per operation")
     group.addoption("--gatecheck-seed", type=int, default=None, help="seed for generated data")
+    group.addoption(
+        "--contract-checks",
+        action="append",
+        default=None,
+        help="checks of the contract suite, comma-separated: names, 'all', '-name' to drop one",
+    )

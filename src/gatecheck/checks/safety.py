@@ -1,0 +1,253 @@
+"""Safety for runs against a real gateway: what may be sent, how much, and what is left behind.
+
+A property-based run against a paid gateway must not create resources it cannot clean up,
+must not spend more than the budget, and must not ask for long completions.  So:
+
+- operations are classified (:func:`classify`) as reads, inference or writes; writes (keys,
+  guardrails, auth) run against a real target only with ``--allow-writes``;
+- generated inference bodies are capped (:func:`cap_body`): few output tokens, one choice;
+- every request goes through a :class:`BudgetSession`, which charges the budget *before*
+  sending (it is never exceeded) and counts the tokens each answer reports;
+- a 429 is retried once after its ``Retry-After``, within a bound (:func:`send_with_retry`);
+- what a write creates is tracked from its answer and deleted at the end, pass or fail
+  (:class:`ResourceTracker`), and secrets it returns are registered with the redactor.
+"""
+
+from __future__ import annotations
+
+import email.utils
+import json
+import time
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, Literal
+
+import requests
+
+from gatecheck.budget import Budget
+from gatecheck.redact import Redactor, default_redactor
+
+if TYPE_CHECKING:
+    from gatecheck.profiles import Profile
+
+__all__ = [
+    "INFERENCE_ENDPOINTS",
+    "MAX_OUTPUT_TOKENS",
+    "BudgetSession",
+    "Created",
+    "Kind",
+    "ResourceTracker",
+    "cap_body",
+    "classify",
+    "retry_delay",
+    "send_with_retry",
+]
+
+Kind = Literal["read", "inference", "write"]
+
+#: Profile endpoint names whose POST is a (billed) model call rather than a write.
+INFERENCE_ENDPOINTS = ("chat", "embeddings", "rerank", "responses", "messages")
+#: The most output tokens a generated request may ask a real gateway for.
+MAX_OUTPUT_TOKENS = 16
+_TOKEN_FIELDS = ("max_tokens", "max_completion_tokens", "max_output_tokens")
+#: The longest a 429 makes the run wait, whatever Retry-After says.
+MAX_RETRY_WAIT = 30.0
+DEFAULT_RETRY_WAIT = 2.0
+
+
+def classify(method: str, path: str, profile: Profile) -> Kind:
+    """Whether an operation only reads, calls a model, or changes state on the gateway."""
+    method = method.upper()
+    if method in ("GET", "HEAD", "OPTIONS"):
+        return "read"
+    inference = {profile.paths[name] for name in INFERENCE_ENDPOINTS if name in profile.paths}
+    if method == "POST" and path in inference:
+        return "inference"
+    return "write"
+
+
+def cap_body(body: Any, limit: int = MAX_OUTPUT_TOKENS) -> Any:
+    """A generated inference body made cheap: output tokens capped at ``limit``, one choice.
+
+    Only values that are valid and too large are changed, so negative test data stays negative.
+    """
+    if not isinstance(body, dict):
+        return body
+    capped = dict(body)
+    for name in _TOKEN_FIELDS:
+        value = capped.get(name)
+        if isinstance(value, int) and not isinstance(value, bool) and value > limit:
+            capped[name] = limit
+    if isinstance(capped.get("n"), int) and not isinstance(capped["n"], bool) and capped["n"] > 1:
+        capped["n"] = 1
+    return capped
+
+
+class BudgetSession(requests.Session):
+    """A requests session that charges every request to a budget before it leaves.
+
+    schemathesis sends through it both the generated request and the probes its checks add
+    (``ignored_auth`` resends without credentials), so every one of them is counted.
+    """
+
+    def __init__(self, budget: Budget) -> None:
+        super().__init__()
+        self.budget = budget
+
+    def send(self, request: requests.PreparedRequest, **kwargs: Any) -> requests.Response:  # type: ignore[override]
+        self.budget.charge_request()
+        response = super().send(request, **kwargs)
+        if "application/json" in response.headers.get("content-type", "") and not kwargs.get("stream"):
+            self.budget.charge_tokens(_total_tokens(response.content))
+        return response
+
+
+def _total_tokens(content: bytes) -> int:
+    try:
+        usage = json.loads(content).get("usage")
+    except (ValueError, AttributeError):
+        return 0
+    tokens = usage.get("total_tokens") if isinstance(usage, dict) else None
+    return tokens if isinstance(tokens, int) and not isinstance(tokens, bool) else 0
+
+
+def retry_delay(value: str | None, *, now: float | None = None, cap: float = MAX_RETRY_WAIT) -> float:
+    """Seconds to wait for a ``Retry-After`` value (seconds or an HTTP date), within ``[0, cap]``."""
+    if not value:
+        return min(DEFAULT_RETRY_WAIT, cap)
+    value = value.strip()
+    if value.isdigit():
+        return min(float(value), cap)
+    try:
+        when = email.utils.parsedate_to_datetime(value).timestamp()
+    except (TypeError, ValueError):
+        return min(DEFAULT_RETRY_WAIT, cap)
+    return max(0.0, min(when - (time.time() if now is None else now), cap))
+
+
+def send_with_retry(
+    send: Callable[[], Any],
+    *,
+    retry_after: Callable[[Any], str | None],
+    status: Callable[[Any], int],
+    sleep: Callable[[float], None] = time.sleep,
+    cap: float = MAX_RETRY_WAIT,
+) -> Any:
+    """Send; on 429 wait as ``Retry-After`` says (at most ``cap`` seconds) and send once more."""
+    response = send()
+    if status(response) == 429:
+        sleep(retry_delay(retry_after(response), cap=cap))
+        response = send()
+    return response
+
+
+@dataclass(frozen=True)
+class Created:
+    """A resource a write created: where to DELETE it."""
+
+    path: str  # the item path with the id filled in, relative to the base URL
+    operation: str  # the operation that created it
+
+
+@dataclass
+class ResourceTracker:
+    """Remembers what POSTs created and deletes it at the end, so a real target is left as found.
+
+    The item path and the id come from the spec: the created resource lives at ``POST``'s path
+    plus ``/{param}`` where a DELETE is defined, and its id is read from the answer as the
+    create operation's links say (``$response.body#/id``), else from ``id``, ``hash`` or
+    ``data.id``.  Plaintext keys in answers are registered with the redactor on sight.
+    """
+
+    document: Mapping[str, Any]
+    redactor: Redactor = field(default_factory=lambda: default_redactor)
+    created: list[Created] = field(default_factory=list)
+
+    def observe(self, method: str, path: str, filled_path: str, status: int, body: Any) -> Created | None:
+        """Record what a finished call (``path`` its template, ``filled_path`` as sent) created or deleted."""
+        for secret in _secrets(body):
+            self.redactor.add(secret)
+        if method.upper() == "DELETE" and 200 <= status < 300:
+            self.forget(filled_path)
+            return None
+        if method.upper() != "POST" or not 200 <= status < 300:
+            return None
+        item = self._item_path(path)
+        if item is None:
+            return None
+        template, parameter = item
+        identifier = self._identifier(path, parameter, body)
+        if identifier is None:
+            return None
+        created = Created(template.replace("{" + parameter + "}", str(identifier)), f"POST {path}")
+        self.created.append(created)
+        return created
+
+    def forget(self, filled_path: str) -> None:
+        self.created = [c for c in self.created if c.path != filled_path]
+
+    def cleanup(self, delete: Callable[[str], int]) -> list[str]:
+        """DELETE everything still recorded, newest first; returns what could not be deleted."""
+        leftovers = []
+        while self.created:
+            item = self.created.pop()
+            try:
+                status = delete(item.path)
+            except Exception as exc:  # the run is ending: report, never mask the test's own outcome
+                leftovers.append(f"{item.path} (from {item.operation}): {type(exc).__name__}: {exc}")
+                continue
+            if not (200 <= status < 300 or status == 404):
+                leftovers.append(f"{item.path} (from {item.operation}): DELETE answered {status}")
+        return leftovers
+
+    def _item_path(self, collection: str) -> tuple[str, str] | None:
+        for candidate, operations in (self.document.get("paths") or {}).items():
+            head, _, last = candidate.rpartition("/")
+            if head == collection.rstrip("/") and last.startswith("{") and "delete" in (operations or {}):
+                return candidate, last[1:-1]
+        return None
+
+    def _identifier(self, path: str, parameter: str, body: Any) -> Any:
+        for expression in self._link_expressions(path, parameter):
+            value = _pointer(body, expression.removeprefix("$response.body#"))
+            if isinstance(value, str | int) and value != "":
+                return value
+        for pointer in ("/id", "/hash", "/data/id", "/data/hash"):
+            value = _pointer(body, pointer)
+            if isinstance(value, str | int) and value != "":
+                return value
+        return None
+
+    def _link_expressions(self, path: str, parameter: str) -> Iterator[str]:
+        responses = (((self.document.get("paths") or {}).get(path) or {}).get("post") or {}).get("responses")
+        for response in (responses or {}).values():
+            for link in ((response or {}).get("links") or {}).values():
+                value = ((link or {}).get("parameters") or {}).get(parameter)
+                if isinstance(value, str) and value.startswith("$response.body#"):
+                    yield value
+
+
+def _pointer(document: Any, pointer: str) -> Any:
+    value = document
+    for part in pointer.lstrip("/").split("/") if pointer else []:
+        part = part.replace("~1", "/").replace("~0", "~")
+        if isinstance(value, dict):
+            value = value.get(part)
+        elif isinstance(value, list) and part.isdigit() and int(part) < len(value):
+            value = value[int(part)]
+        else:
+            return None
+    return value
+
+
+def _secrets(body: Any) -> Iterator[str]:
+    """Plaintext key values in an answer (a create-key answer carries the new key once)."""
+    if isinstance(body, dict):
+        for name, value in body.items():
+            if name == "key" and isinstance(value, str):
+                yield value
+            else:
+                yield from _secrets(value)
+    elif isinstance(body, list):
+        for value in body:
+            yield from _secrets(value)

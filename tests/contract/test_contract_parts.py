@@ -1,0 +1,80 @@
+"""The contract run's parts: operations, examples, the schemathesis configuration, the links."""
+
+from __future__ import annotations
+
+import pytest
+import schemathesis
+
+from gatecheck.contract.examples import add_inference_examples, inference_examples
+from gatecheck.contract.operations import iter_operations, single_operation_document
+from gatecheck.contract.settings import ContractSettings, bearer_schemes
+from gatecheck.contract.stateful import linked_document
+from gatecheck.profiles import get_profile
+from gatecheck.specs.registry import load_spec
+
+SECRET = "gc-mock-" + "f" * 32
+
+
+@pytest.mark.parametrize(("name", "count"), [("requesty", 10), ("openrouter", 39)])
+def test_every_operation_of_the_spec_becomes_an_item(name: str, count: int) -> None:
+    operations = list(iter_operations(load_spec(name).document, get_profile(name)))
+    assert len(operations) == count
+    assert len({op.label for op in operations}) == count
+    chat = next(op for op in operations if op.label == "POST /chat/completions")
+    assert chat.kind == "inference" and not chat.uses_management_key
+
+
+def test_one_operation_keeps_its_components_and_loses_links_to_the_others() -> None:
+    document = load_spec("requesty").document
+    single = single_operation_document(document, "POST", "/api-keys")
+    assert list(single["paths"]) == ["/api-keys"] and list(single["paths"]["/api-keys"]) == ["post"]
+    assert single["components"] == document["components"]
+    assert all("links" not in r for r in single["paths"]["/api-keys"]["post"]["responses"].values())
+    assert "links" in document["paths"]["/api-keys"]["post"]["responses"]["200"]  # the original is intact
+
+
+def test_the_linked_operations_are_the_key_lifecycle() -> None:
+    linked = linked_document(load_spec("requesty").document)
+    assert linked is not None
+    assert set(linked["paths"]) == {
+        "/api-keys",
+        "/api-keys/{key_id}",
+        "/api-keys/{key_id}/usage",
+        "/api-keys/{key_id}/limit",
+    }
+    assert linked_document({"openapi": "3.1.0", "paths": {"/x": {"get": {"responses": {}}}}}) is None
+
+
+def test_inference_operations_get_known_good_examples_from_the_profile() -> None:
+    profile = get_profile("openrouter")
+    document = single_operation_document(load_spec("openrouter").document, "POST", "/chat/completions")
+    add_inference_examples(document, "POST", "/chat/completions", profile)
+    examples = document["paths"]["/chat/completions"]["post"]["requestBody"]["content"]["application/json"]
+    streamed = examples["examples"]["gatecheck-chat-stream"]["value"]
+    assert streamed["model"] == profile.model("chat") and streamed["stream"] is True
+    assert streamed["stream_options"] == {"include_usage": True} and streamed["max_tokens"] == 16
+    assert inference_examples("/models", profile) == {}
+    assert set(inference_examples("/rerank", profile)) == {"gatecheck-rerank"}
+
+
+def test_the_config_enables_exactly_the_chosen_checks_and_carries_the_seed() -> None:
+    settings = ContractSettings(seed=42, examples=3, checks=("not_a_server_error", "sse_done"))
+    project = settings.schemathesis_config().projects.get({})
+    checks = project.checks_config_for()
+    assert project.seed == 42
+    assert checks.not_a_server_error.enabled and checks.get_by_name(name="sse_done").enabled
+    assert not checks.status_code_conformance.enabled
+    assert not checks.get_by_name(name="error_envelope").enabled
+    assert project.generation_for(operation=None, phase="fuzzing").max_examples == 3
+
+
+def test_curl_commands_mask_the_key_but_not_max_tokens() -> None:
+    document = load_spec("requesty").document
+    config = ContractSettings(seed=1).schemathesis_config(
+        base_url="http://127.0.0.1:9/v1", key=SECRET, schemes=bearer_schemes(document)
+    )
+    schema = schemathesis.openapi.from_dict(document, config=config)
+    case = schema["/chat/completions"]["POST"].Case(body={"messages": [], "max_tokens": 16, "key_label": "x"})
+    curl = case.as_curl_command(headers={"Authorization": f"Bearer {SECRET}"})
+    assert SECRET not in curl and "[REDACTED]" in curl
+    assert '"max_tokens": 16' in curl and '"key_label": "x"' in curl

@@ -1,0 +1,204 @@
+"""The contract suite end to end, against the built-in mock: it passes, it catches every fault it
+covers under the right operation and check, and it stops cleanly when the target is down."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
+
+import httpx
+import pytest
+from contract_runner import SuiteRun, contract_runner, run_many
+
+from gatecheck.mock.faults import FAULTS
+from gatecheck.mock.server import MockServer
+from gatecheck.mock.settings import MockSettings
+from gatecheck.profiles import get_profile
+from gatecheck.specs.registry import load_spec
+
+RunContract = Callable[..., SuiteRun]
+RunContracts = Callable[[Sequence[Sequence[str]]], list[SuiteRun]]
+SEEDS = ("11", "2024", "31337", "424242", "7")
+FEW = ("--examples", "2")
+#: OpenRouter's 39 operations take three times as long: two of the seeds are enough to show
+#: that its result does not depend on the seed, the loop over all five runs on Requesty.
+SEEDS_BY_PROFILE = {"requesty": SEEDS, "openrouter": SEEDS[:2]}
+
+
+@dataclass(frozen=True)
+class Fault:
+    """A fault mode the contract checks can see: where to look, and the failures it must cause."""
+
+    profile: str
+    selection: str  # a -k expression choosing the operations it affects, to keep the run short
+    keys: frozenset[str]
+
+
+def _fault(profile: str, selection: str, *keys: str) -> Fault:
+    return Fault(profile, selection, frozenset(keys))
+
+
+CHAT, EMBEDDINGS = "POST /chat/completions", "POST /embeddings"
+
+#: Fault modes that break a point the contract checks cover (schema, status, content type, auth,
+#: SSE framing, error envelope, cost). The others need state, time, injected upstream failures or
+#: a comparison the spec cannot state (a price against the catalog); the scenario suites own them.
+COVERED = {
+    "auth-not-enforced": _fault(
+        "requesty", "chat or models", f"{CHAT}::ignored_auth", "GET /models::ignored_auth"
+    ),
+    "bad-error-envelope": _fault(
+        "requesty", "chat or models", f"{CHAT}::error_envelope", "GET /models::error_envelope"
+    ),
+    "missing-messages-accepted": _fault("requesty", "chat", f"{CHAT}::negative_data_rejection"),
+    "omit-usage-cost": _fault(
+        "requesty", "chat or embeddings", f"{CHAT}::usage_cost", f"{EMBEDDINGS}::usage_cost"
+    ),
+    "no-usage-on-embeddings": _fault("requesty", "embeddings", f"{EMBEDDINGS}::usage_cost"),
+    "wrong-content-type": _fault("requesty", "chat", f"{CHAT}::sse_events"),
+    "data-not-json": _fault("requesty", "chat", f"{CHAT}::sse_events"),
+    "no-done-sentinel": _fault("requesty", "chat", f"{CHAT}::sse_done"),
+    "content-after-done": _fault("requesty", "chat", f"{CHAT}::sse_done"),
+    "usage-chunk-has-choices": _fault("requesty", "chat", f"{CHAT}::sse_usage_chunk"),
+    "duplicate-usage-chunk": _fault("requesty", "chat", f"{CHAT}::sse_usage_chunk"),
+    "comment-as-data": _fault("openrouter", "chat", f"{CHAT}::sse_events"),
+    "no-usage-on-rerank": _fault("openrouter", "rerank", "POST /rerank::usage_cost"),
+    "messages-missing-usage": _fault("openrouter", "messages", "POST /messages::usage_cost"),
+    "messages-content-not-blocks": _fault(
+        "openrouter", "messages", "POST /messages::response_schema_conformance"
+    ),
+}
+
+
+def _item_count(profile: str) -> int:
+    return load_spec(get_profile(profile).spec).operation_count + 1  # + the stateful test
+
+
+def test_the_covered_faults_are_fault_modes_of_the_mock() -> None:
+    assert set(COVERED) <= set(FAULTS)
+
+
+@pytest.mark.parametrize("profile", ["requesty", "openrouter"])
+def test_the_suite_passes_against_the_mock_whatever_the_seed(
+    run_contracts: RunContracts, profile: str
+) -> None:
+    seeds = SEEDS_BY_PROFILE[profile]
+    runs = run_contracts([("--profile", profile, "--gatecheck-seed", seed, *FEW) for seed in seeds])
+    for seed, run in zip(seeds, runs, strict=True):
+        assert run.returncode == 0, run.describe()
+        assert f"gatecheck contract seed: {seed}" in run.output
+        assert set(run.outcomes.values()) == {"passed"}, run.describe()
+    assert len(runs[0].outcomes) == _item_count(profile)
+    assert all(run.outcomes == runs[0].outcomes for run in runs)
+
+
+def test_the_suite_runs_under_xdist_with_one_seed_for_all_workers(run_contract: RunContract) -> None:
+    run = run_contract("--profile", "requesty", "-n", "2", "--gatecheck-seed", "5", *FEW)
+    assert run.returncode == 0, run.describe()
+    assert len(run.outcomes) == _item_count("requesty") and set(run.outcomes.values()) == {"passed"}
+    assert run.junit.count('name="gatecheck.seed" value="5"') == _item_count("requesty")
+
+
+@pytest.fixture(scope="module")
+def fault_runs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, SuiteRun]:
+    """The suite once per covered fault (two runs at a time), shared by the tests below."""
+    run = contract_runner(tmp_path_factory.mktemp("faults"))
+    names = sorted(COVERED)
+    runs = run_many(run, [_fault_args(name, COVERED[name]) for name in names])
+    return dict(zip(names, runs, strict=True))
+
+
+def _fault_args(name: str, fault: Fault) -> tuple[str, ...]:
+    """Only the operations and checks the fault concerns: the suite's options keep the run short."""
+    checks = sorted({key.rsplit("::", 1)[1] for key in fault.keys})
+    target = ("--profile", fault.profile, "--mock-fault", name, "-k", fault.selection)
+    return (*target, "--contract-checks", ",".join(checks), "--examples", "1")
+
+
+@pytest.mark.parametrize("fault", sorted(COVERED))
+def test_a_fault_fails_the_suite_naming_operation_and_check(
+    fault_runs: dict[str, SuiteRun], fault: str
+) -> None:
+    run = fault_runs[fault]
+    assert run.returncode == 1, run.describe()
+    assert COVERED[fault].keys <= run.failure_keys, run.describe()
+    assert "Reproduce with:" in run.output and "curl -X" in run.output
+    assert "Replay this run with --gatecheck-seed" in run.output
+
+
+def test_a_target_that_is_down_ends_the_run_quickly_with_one_clear_line(run_contract: RunContract) -> None:
+    run = run_contract(
+        "--profile",
+        "requesty",
+        "--gateway-url",
+        "http://127.0.0.1:9/v1",
+        env={"GATECHECK_API_KEY": "sk-test-not-a-real-key-0000"},
+    )
+    assert run.returncode == 2, run.describe()
+    assert run.seconds < 30
+    assert "target http://127.0.0.1:9/v1 is unreachable" in run.output
+    assert "Traceback" not in run.output and "sk-test-not-a-real-key" not in run.output
+
+
+@pytest.fixture(params=[set()], ids=["no-fault"])
+def mock_as_real(request: pytest.FixtureRequest) -> Iterator[tuple[MockServer, dict[str, str]]]:
+    """A mock the suite is pointed at by URL, as it would be at a real gateway (keys from the env)."""
+    settings = MockSettings(flavor="requesty", faults=set(request.param))
+    with MockServer(settings) as server:
+        yield server, {"GATECHECK_API_KEY": settings.api_key, "GATECHECK_MANAGEMENT_KEY": settings.admin_key}
+
+
+@pytest.mark.parametrize("mock_as_real", [{"bad-error-envelope"}], ids=["bad-error-envelope"], indirect=True)
+def test_against_a_real_target_writes_need_consent_and_keys_never_show(
+    run_contract: RunContract, mock_as_real: tuple[MockServer, dict[str, str]]
+) -> None:
+    server, env = mock_as_real
+    run = run_contract("--profile", "requesty", "--gateway-url", server.base_url, "-rs", *FEW, env=env)
+    assert run.returncode == 1, run.describe()  # the fault makes error bodies plain text
+    assert "GET /models::error_envelope" in run.failure_keys
+    writes = {name for name, outcome in run.outcomes.items() if outcome == "skipped"}
+    assert writes == {
+        "test_operation[POST /api-keys]",
+        "test_operation[DELETE /api-keys/{key_id}]",
+        "test_operation[PATCH /api-keys/{key_id}/limit]",
+        "test_stateful",
+    }
+    assert "--allow-writes" in run.output
+    for secret in env.values():
+        assert secret not in run.output and secret not in run.junit
+
+
+def test_with_writes_allowed_what_the_run_created_is_deleted(
+    run_contract: RunContract, mock_as_real: tuple[MockServer, dict[str, str]]
+) -> None:
+    server, env = mock_as_real
+    admin = {"Authorization": f"Bearer {env['GATECHECK_MANAGEMENT_KEY']}"}
+    before = httpx.get(server.base_url + "/api-keys", headers=admin).json()["data"]
+    run = run_contract(
+        "--profile",
+        "requesty",
+        "--gateway-url",
+        server.base_url,
+        "--allow-writes",
+        "-k",
+        "api-keys",
+        *FEW,
+        env=env,
+    )
+    assert run.outcomes["test_operation[POST /api-keys]"] == "passed", run.describe()
+    after = httpx.get(server.base_url + "/api-keys", headers=admin).json()["data"]
+    assert {k["id"] for k in after} == {k["id"] for k in before}
+
+
+def test_a_spent_request_budget_skips_the_rest_with_a_clear_reason(
+    run_contract: RunContract, mock_as_real: tuple[MockServer, dict[str, str]]
+) -> None:
+    server, env = mock_as_real
+    started = time.perf_counter()
+    run = run_contract(
+        "--profile", "requesty", "--gateway-url", server.base_url, "--max-requests", "5", "-rs", *FEW, env=env
+    )
+    assert time.perf_counter() - started < 60
+    assert "request budget spent (5 of 5)" in run.output, run.describe()
+    assert "skipped" in run.outcomes.values()
