@@ -24,6 +24,7 @@ from typing import Any
 
 import pytest
 
+from gatecheck.checks.schemathesis_checks import failure_keys
 from gatecheck.failures import ContractViolation, excerpt
 from gatecheck.redact import default_redactor
 from gatecheck.reports import shapes
@@ -158,9 +159,7 @@ def failure_info(exc: BaseException) -> dict[str, Any]:
         return {
             "kind": "assertion",
             "title": "; ".join(titles)[:300],
-            "check": ",".join(
-                dict.fromkeys(str(getattr(f, "code", "")) for f in group if getattr(f, "code", ""))
-            ),
+            "check": ",".join(failure_keys(exc)),  # stable operation::check keys, never codes
             "message": _exception_text(exc, group)[:_MESSAGE_LIMIT],
         }
     text = str(exc).strip()
