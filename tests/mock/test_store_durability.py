@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import os
 import signal
@@ -9,8 +10,10 @@ import sqlite3
 import subprocess
 import sys
 import textwrap
+from contextlib import closing
 from pathlib import Path
 
+import httpx
 import pytest
 
 from gatecheck.errors import UsageError
@@ -118,6 +121,49 @@ def test_kill_9_mid_load_loses_no_committed_write(tmp_path: Path) -> None:
         assert accounts.reports.usage(None).totals.requests >= acknowledged
     finally:
         accounts.close()
+
+
+async def _chat_until_killed(base: str, key: str, proc: subprocess.Popen[str], answers: int) -> list[str]:
+    """Chat on 16 connections; once ``answers`` requests were answered, ``kill -9`` the server
+    while the others are in flight.  The ids of the answered requests."""
+    answered: list[str] = []
+    body = {"model": MODEL, "messages": [{"role": "user", "content": "hello"}]}
+    async with httpx.AsyncClient(base_url=base, headers={"Authorization": f"Bearer {key}"}) as client:
+
+        async def connection() -> None:
+            while len(answered) < answers:
+                reply = await client.post("/chat/completions", json=body, timeout=10)
+                assert reply.status_code == 200, reply.text
+                answered.append(reply.json()["id"])  # the generation id the usage row is keyed by
+            os.kill(proc.pid, signal.SIGKILL)
+
+        await asyncio.gather(*(connection() for _ in range(16)), return_exceptions=True)
+    return list(answered)
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="SIGKILL is POSIX")
+def test_kill_9_under_http_load_loses_no_answered_request(tmp_path: Path) -> None:
+    """Group commit: the inference plane answers a request only once its usage row committed."""
+    db, key = tmp_path / "mock.db", "gc-mock-killed-server"
+    command = [sys.executable, "-c", "from gatecheck.cli import main; main()", "mock", "--port", "0"]
+    command += ["--db", str(db), "--api-key", key, "--admin-key", "gc-admin-killed-server"]
+    env = {**os.environ, "PYTHONUNBUFFERED": "1"}
+    proc = subprocess.Popen(command, stdout=subprocess.PIPE, text=True, env=env)
+    try:
+        assert proc.stdout is not None
+        base = proc.stdout.readline().split()[-1]  # "gatecheck mock (requesty) serving http://...:PORT/v1"
+        answered = asyncio.run(_chat_until_killed(base, key, proc, answers=400))
+    finally:
+        if proc.poll() is None:
+            os.kill(proc.pid, signal.SIGKILL)
+        proc.wait()
+        assert proc.stdout is not None
+        proc.stdout.close()
+    assert proc.returncode == -signal.SIGKILL
+    assert len(answered) >= 400
+    with closing(sqlite3.connect(db)) as conn:
+        stored = {row[0] for row in conn.execute("SELECT generation_id FROM usage")}
+    assert set(answered) <= stored, f"{len(set(answered) - stored)} answered requests were not recorded"
 
 
 def test_schema_is_versioned_and_a_newer_file_is_refused(tmp_path: Path) -> None:

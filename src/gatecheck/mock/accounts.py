@@ -62,5 +62,10 @@ class Accounts(Protocol):
         ...
 
     def record(self, principal: Principal, usage: UsageRecord) -> None:
-        """Account a completed request against the calling key, durably."""
+        """Account a completed request against the calling key, durably: committed on return."""
+        ...
+
+    async def arecord(self, principal: Principal, usage: UsageRecord) -> None:
+        """:meth:`record` for handlers on the event loop: committed on return too, possibly
+        together with other requests'.  Answer the request only after it returns."""
         ...

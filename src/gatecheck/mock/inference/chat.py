@@ -34,7 +34,7 @@ from gatecheck.mock.inference.options import (
 from gatecheck.mock.inference.prompt import DROP_UNKNOWN, chat_prompt
 from gatecheck.mock.inference.render import Meta, citation, json_response
 from gatecheck.mock.inference.routing import RouteRequest, route
-from gatecheck.mock.inference.usage import account, chat_usage
+from gatecheck.mock.inference.usage import account, chat_usage, usage_of
 
 __all__ = ["ChatRequest", "chat_completions", "message_of", "parse_chat"]
 
@@ -187,9 +187,7 @@ async def chat_completions(ctx: Context, request: Request) -> Response:
     if parsed.stream:
         return stream_chat(ctx, principal, meta, parsed, answer, started)
     prompt = parsed.spec.prompt_tokens
-    account(
-        ctx,
-        principal,
+    spent = usage_of(
         routed,
         generation_id=meta.id,
         prompt=prompt,
@@ -197,6 +195,7 @@ async def chat_completions(ctx: Context, request: Request) -> Response:
         started=started,
         finish_reason=answer.finish_reason,
     )
+    await account(ctx, principal, spent)
     finish = answer.finish_reason
     if finish == "tool_calls" and "wrong-finish-reason-for-tools" in ctx.faults:
         finish = "stop"

@@ -24,7 +24,7 @@ from gatecheck.mock.inference.context import Context
 from gatecheck.mock.inference.generation import Answer
 from gatecheck.mock.inference.render import Meta, citation
 from gatecheck.mock.inference.streaming import SSEEncoder, sse_response
-from gatecheck.mock.inference.usage import account, chat_usage
+from gatecheck.mock.inference.usage import account_now, chat_usage, usage_of
 
 if TYPE_CHECKING:
     from gatecheck.mock.inference.chat import ChatRequest
@@ -47,9 +47,7 @@ class _Stream:
         return {**self.meta.head("chat.completion.chunk"), "choices": [choice]}
 
     def account(self, prompt: int, completion: int, finish: str) -> None:
-        account(
-            self.ctx,
-            self.principal,
+        spent = usage_of(
             self.meta.routed,
             generation_id=self.meta.id,
             prompt=prompt,
@@ -58,6 +56,7 @@ class _Stream:
             started=self.started,
             finish_reason=finish,
         )
+        account_now(self.ctx, self.principal, spent)
 
 
 def _deltas(answer: Answer) -> list[dict[str, Any]]:

@@ -26,7 +26,7 @@ from gatecheck.mock.inference.guard import admit
 from gatecheck.mock.inference.options import route_request
 from gatecheck.mock.inference.render import Meta, json_response
 from gatecheck.mock.inference.routing import route
-from gatecheck.mock.inference.usage import account, cost_fields
+from gatecheck.mock.inference.usage import account, cost_fields, usage_of
 
 __all__ = ["embeddings", "vector"]
 
@@ -82,9 +82,8 @@ async def embeddings(ctx: Context, request: Request) -> Response:
     meta = Meta.new(ctx, routed, prefix="emb-")
     vectors = _vectors(ctx, body, routed.model.id, texts, full, wanted)
     data = [{"object": "embedding", "index": i, "embedding": _encode(v, fmt)} for i, v in enumerate(vectors)]
-    account(
-        ctx, principal, routed, generation_id=meta.id, prompt=used, started=started, endpoint="embeddings"
-    )
+    spent = usage_of(routed, generation_id=meta.id, prompt=used, started=started, endpoint="embeddings")
+    await account(ctx, principal, spent)
     usage = {"prompt_tokens": used, "total_tokens": used, **cost_fields(ctx.faults, routed, used)}
     answer = {"id": meta.id, "object": "list", "data": data, "model": routed.reported_model, "usage": usage}
     if "no-usage-on-embeddings" in ctx.faults:

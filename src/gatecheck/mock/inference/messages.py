@@ -20,7 +20,7 @@ from typing import Any
 from starlette.requests import Request
 from starlette.responses import Response
 
-from gatecheck.mock.accounts import Principal
+from gatecheck.mock.accounts import Principal, UsageRecord
 from gatecheck.mock.inference import tokens
 from gatecheck.mock.inference.body import Fields, bad
 from gatecheck.mock.inference.context import Context
@@ -37,7 +37,7 @@ from gatecheck.mock.inference.options import (
 from gatecheck.mock.inference.render import Meta, json_response
 from gatecheck.mock.inference.routing import route
 from gatecheck.mock.inference.streaming import SSEEncoder, sse_response
-from gatecheck.mock.inference.usage import account, cost_fields
+from gatecheck.mock.inference.usage import account, account_now, cost_fields, usage_of
 
 __all__ = ["messages"]
 
@@ -225,10 +225,8 @@ async def messages(ctx: Context, request: Request) -> Response:
     answer = generate(spec)
     meta = Meta.new(ctx, routed, prefix="msg_")
 
-    def done(completion: int, finish: str) -> None:
-        account(
-            ctx,
-            principal,
+    def spent(completion: int, finish: str) -> UsageRecord:
+        return usage_of(
             routed,
             generation_id=meta.id,
             prompt=spec.prompt_tokens,
@@ -241,8 +239,12 @@ async def messages(ctx: Context, request: Request) -> Response:
 
     if stream:
         enc = SSEEncoder(ctx.faults)
+
+        def done(completion: int, finish: str) -> None:
+            account_now(ctx, principal, spent(completion, finish))
+
         return sse_response(ctx, _frames(ctx, meta, spec, answer, enc, done), enc, meta.id)
-    done(answer.completion_tokens, answer.finish_reason)
+    await account(ctx, principal, spent(answer.completion_tokens, answer.finish_reason))
     content: Any = answer.text if "messages-content-not-blocks" in ctx.faults else _content(answer)
     body_out = {
         **_message(meta, content, _stop_reason(answer, ctx.faults), answer.stop_sequence),

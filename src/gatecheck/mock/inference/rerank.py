@@ -23,7 +23,7 @@ from gatecheck.mock.inference.guard import admit
 from gatecheck.mock.inference.options import route_request
 from gatecheck.mock.inference.render import Meta, json_response
 from gatecheck.mock.inference.routing import route
-from gatecheck.mock.inference.usage import account, cost_fields
+from gatecheck.mock.inference.usage import account, cost_fields, usage_of
 
 __all__ = ["overlap", "rerank"]
 
@@ -68,16 +68,10 @@ async def rerank(ctx: Context, request: Request) -> Response:
     used = tokens.count(query) * len(docs) + sum(tokens.count(d) for d in docs)
     units = math.ceil(len(docs) / _DOCS_PER_UNIT)
     meta = Meta.new(ctx, routed, prefix="rerank-")
-    account(
-        ctx,
-        principal,
-        routed,
-        generation_id=meta.id,
-        prompt=used,
-        search_units=units,
-        started=started,
-        endpoint="rerank",
+    spent = usage_of(
+        routed, generation_id=meta.id, prompt=used, search_units=units, started=started, endpoint="rerank"
     )
+    await account(ctx, principal, spent)
     usage = {"total_tokens": used, "search_units": units, **cost_fields(ctx.faults, routed, used, 0, units)}
     answer = {
         "id": meta.id,

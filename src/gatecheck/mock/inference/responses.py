@@ -32,7 +32,7 @@ from gatecheck.mock.inference.options import (
 )
 from gatecheck.mock.inference.render import Meta, json_response
 from gatecheck.mock.inference.routing import RouteRequest, route
-from gatecheck.mock.inference.usage import account, cost_fields
+from gatecheck.mock.inference.usage import account, cost_fields, usage_of
 
 __all__ = ["ResponsesRequest", "response_object", "responses"]
 
@@ -256,9 +256,7 @@ async def responses(ctx: Context, request: Request) -> Response:
     meta = Meta.new(ctx, routed, prefix="resp_")
     if parsed.stream:
         return stream_responses(ctx, principal, meta, parsed, answer, started)
-    account(
-        ctx,
-        principal,
+    spent = usage_of(
         routed,
         generation_id=meta.id,
         prompt=parsed.spec.prompt_tokens,
@@ -267,6 +265,7 @@ async def responses(ctx: Context, request: Request) -> Response:
         finish_reason=answer.finish_reason,
         endpoint="responses",
     )
+    await account(ctx, principal, spent)
     payload = response_object(ctx, meta, parsed, answer)
     if "responses-missing-output" in ctx.faults:
         payload["output"] = []

@@ -22,7 +22,7 @@ from gatecheck.mock.inference.context import Context
 from gatecheck.mock.inference.generation import Answer
 from gatecheck.mock.inference.render import Meta
 from gatecheck.mock.inference.streaming import SSEEncoder, sse_response
-from gatecheck.mock.inference.usage import account
+from gatecheck.mock.inference.usage import account_now, usage_of
 
 if TYPE_CHECKING:
     from gatecheck.mock.inference.responses import ResponsesRequest
@@ -122,9 +122,7 @@ def stream_responses(
     ev = _Events(enc, min(max(1, total // 2), total) if meta.routed.cut_mid_stream else None, ctx.faults)
 
     def done(completion: int, finish: str) -> None:
-        account(
-            ctx,
-            principal,
+        spent = usage_of(
             meta.routed,
             generation_id=meta.id,
             prompt=req.spec.prompt_tokens,
@@ -134,5 +132,6 @@ def stream_responses(
             finish_reason=finish,
             endpoint="responses",
         )
+        account_now(ctx, principal, spent)
 
     return sse_response(ctx, _frames(ctx, meta, req, answer, ev, done), enc, meta.id)

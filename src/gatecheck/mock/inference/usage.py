@@ -2,9 +2,9 @@
 
 :func:`cost_fields` is the one place the cost faults apply (``omit-usage-cost``,
 ``wrong-cost``, ``fallback-cost-at-primary-price``); every API's usage block takes its
-``cost`` from it.  :func:`account` records
-the true catalog cost with the management plane, whatever the reported one says, so a cost
-fault breaks exactly the reported field and nothing else.
+``cost`` from it.  :func:`account` records the true catalog cost (:func:`usage_of`) with the
+management plane, whatever the reported one says, so a cost fault breaks exactly the reported
+field and nothing else.
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from gatecheck.mock.inference.context import Context
 from gatecheck.mock.inference.guard import ANONYMOUS
 from gatecheck.mock.inference.routing import Routed
 
-__all__ = ["account", "chat_usage", "cost_fields"]
+__all__ = ["account", "account_now", "chat_usage", "cost_fields", "usage_of"]
 
 
 def cost_fields(
@@ -56,9 +56,7 @@ def chat_usage(faults: Collection[str], routed: Routed, prompt: int, completion:
     }
 
 
-def account(
-    ctx: Context,
-    principal: Principal,
+def usage_of(
     routed: Routed,
     *,
     generation_id: str,
@@ -69,11 +67,9 @@ def account(
     started: float,
     finish_reason: str | None = None,
     endpoint: str = "chat",
-) -> None:
-    """Record a completed request against the caller's key (not for unauthenticated calls)."""
-    if principal is ANONYMOUS:
-        return
-    record = UsageRecord(
+) -> UsageRecord:
+    """What a completed request consumed, at the true catalog price of the model that answered."""
+    return UsageRecord(
         generation_id=generation_id,
         model=routed.model.id,
         provider=routed.provider.name,
@@ -85,4 +81,16 @@ def account(
         finish_reason=finish_reason,
         endpoint=endpoint,
     )
-    ctx.accounts.record(principal, record)
+
+
+async def account(ctx: Context, principal: Principal, usage: UsageRecord) -> None:
+    """Record a request against the caller's key (not for unauthenticated calls); answer it
+    only after this returns, as only then is the record committed."""
+    if principal is not ANONYMOUS:
+        await ctx.accounts.arecord(principal, usage)
+
+
+def account_now(ctx: Context, principal: Principal, usage: UsageRecord) -> None:
+    """:func:`account` for code off the event loop's await points (a stream's frame generator)."""
+    if principal is not ANONYMOUS:
+        ctx.accounts.record(principal, usage)

@@ -8,6 +8,8 @@ Modules, lowest first:
 - ``keys``, ``usage``, ``guardrails``, ``codes``   row-level functions inside a transaction
 - ``context``   what services share: database, live settings, clock, fault switches
 - ``key_service``, ``reports``, ``guardrail_service``, ``pkce``   what management routes call
+- ``cache``     keys, guardrails and spend in memory for the hot path, dropped on every change
+- ``recorder``  usage inserts, group-committed per event-loop turn for the inference plane
 - ``accounts``  SqliteAccounts: authenticate / authorize_inference / record, reset, close
 """
 

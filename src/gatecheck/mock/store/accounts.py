@@ -15,12 +15,15 @@ Status codes, chosen once for both flavors:
 
 Fault modes of the management plane each bypass exactly one of these points (see the calls
 to ``ctx.fault``); the set is read on every call because the admin API may swap it.
+
+The hot path reads keys, guardrails and spend from memory (``cache.py``: why that is never
+stale) and records usage in one insert, group-committed per event-loop turn on the inference
+plane (``recorder.py``: why an answered request is a committed one).
 """
 
 from __future__ import annotations
 
 import contextlib
-import sqlite3
 import uuid
 from collections.abc import Callable, Sequence
 from dataclasses import replace
@@ -31,12 +34,14 @@ from gatecheck.mock.accounts import Principal, Role, UsageRecord
 from gatecheck.mock.errors import MockHTTPError
 from gatecheck.mock.settings import MockSettings
 from gatecheck.mock.store import guardrails, keys, usage
+from gatecheck.mock.store.cache import Cache, CachedKey
 from gatecheck.mock.store.context import OWNER_ID, Context
 from gatecheck.mock.store.database import Database
 from gatecheck.mock.store.guardrail_service import GuardrailService
 from gatecheck.mock.store.key_service import KeyService
 from gatecheck.mock.store.periods import iso, window_start
 from gatecheck.mock.store.pkce import PkceService
+from gatecheck.mock.store.recorder import Recorder
 from gatecheck.mock.store.reports import ReportService
 
 __all__ = ["SqliteAccounts"]
@@ -73,6 +78,8 @@ class SqliteAccounts:
         self.reports = ReportService(self.ctx, self.keys)
         self.guardrails = GuardrailService(self.ctx)
         self.pkce = PkceService(self.ctx, self.keys)
+        self._cache = Cache(self.ctx.db, _principal)
+        self._recorder = Recorder(self.ctx.db, self._cache)
         self._bootstrap()
 
     # -- the Accounts protocol -------------------------------------------------------------
@@ -82,30 +89,16 @@ class SqliteAccounts:
     ) -> Principal:
         """Who holds ``token``; a key of the other role gets ``wrong_role_status``, by default
         the flavor's (see the module docstring)."""
-        row = self._valid_key(token)
+        key = self._valid_key(token)
         crossing = {"inference": "management-key-can-infer", "management": "inference-key-manages"}[role]
-        if row.role != role and not self.ctx.fault(crossing):
+        if key.row.role != role and not self.ctx.fault(crossing):
             default_status, messages = _WRONG_ROLE[self.ctx.settings.flavor]
             raise MockHTTPError(wrong_role_status or default_status, messages[role])
-        return self._principal(row)
+        return key.principal
 
     def authenticate_any(self, token: str | None) -> Principal:
         """Either role: for endpoints any key may call (``GET /key``, ``/generation``)."""
-        return self._principal(self._valid_key(token))
-
-    def _principal(self, row: keys.KeyRow) -> Principal:
-        """The caller, with the access lists that govern it folded into one allow-set each."""
-        with self.ctx.db.read() as conn:
-            rails = guardrails.applying_to(conn, row.id, row.creator_user_id)
-        models = [row.allowed_models, *(g.allowed_models for g in rails)]
-        providers = [tuple(map(_provider_id, g.allowed_providers or ())) for g in rails]
-        return Principal(
-            key_id=row.id,
-            role=row.role,  # type: ignore[arg-type]
-            name=row.name,
-            allowed_models=_intersect(models),
-            allowed_providers=_intersect(providers),
-        )
+        return self._valid_key(token).principal
 
     def authorize_inference(self, principal: Principal, model: str, provider: str | None = None) -> None:
         """403 outside the access list or a guardrail, 402 at a spend limit; checked live.
@@ -114,30 +107,36 @@ class SqliteAccounts:
         means the model's owner.  A principal no key stands behind (the inference plane's
         anonymous caller under ``auth-not-enforced``) has nothing to enforce.
         """
+        key = self._cache.by_id(principal.key_id)
+        if key is None:
+            return
+        row, now = key.row, self.ctx.now()
         provider = _provider_id(provider or model.split("/", 1)[0])
-        now = self.ctx.now()
-        with self.ctx.db.read() as conn:
-            row = keys.get(conn, principal.key_id, include_deleted=True)
-            if row is None:
-                return
-            listed = row.allowed_models if not self.ctx.fault("access-list-ignored") else None
-            if listed and model not in listed:
-                raise MockHTTPError(403, f"model {model!r} is not in this key's access list")
-            for rail in guardrails.applying_to(conn, row.id, row.creator_user_id):
-                _check_guardrail(conn, rail, row.id, model, provider, now, self.ctx.fault)
-            if row.limit_usd is not None and not self.ctx.fault("limit-not-enforced"):
-                spent = usage.spend(conn, row.id, window_start(row.limit_reset, now))
-                if spent >= row.limit_usd:
-                    raise MockHTTPError(402, f"key limit of ${row.limit_usd:g} reached (spent ${spent:.6f})")
+        listed = row.allowed_models if not self.ctx.fault("access-list-ignored") else None
+        if listed and model not in listed:
+            raise MockHTTPError(403, f"model {model!r} is not in this key's access list")
+        for rail in key.rails:
+            _check_guardrail(self._cache.spend, rail, row.id, model, provider, now, self.ctx.fault)
+        if row.limit_usd is not None and not self.ctx.fault("limit-not-enforced"):
+            spent = self._cache.spend(row.id, window_start(row.limit_reset, now))
+            if spent >= row.limit_usd:
+                raise MockHTTPError(402, f"key limit of ${row.limit_usd:g} reached (spent ${spent:.6f})")
 
     def record(self, principal: Principal, record: UsageRecord) -> None:
-        """Store the request in one insert: parallel requests on a key cannot lose each other.
-        A request without a generation id gets one, so it cannot collide with another."""
+        """Store the request in one insert, committed on return: parallel requests on a key
+        cannot lose each other.  A request without a generation id gets one, so it cannot
+        collide with another."""
+        self._recorder.record(self._usage_row(principal, record))
+
+    async def arecord(self, principal: Principal, record: UsageRecord) -> None:
+        """:meth:`record`, committed with the other requests of this event-loop turn."""
+        await self._recorder.arecord(self._usage_row(principal, record))
+
+    def _usage_row(self, principal: Principal, record: UsageRecord) -> usage.Row:
         if not record.generation_id:
             record = replace(record, generation_id=f"gen-{uuid.uuid4().hex}")
         accounted = not self.ctx.fault("usage-not-recorded")
-        with self.ctx.db.write() as conn:
-            usage.insert(conn, principal.key_id, record, self.ctx.now(), accounted)
+        return usage.row(principal.key_id, record, self.ctx.now(), accounted)
 
     # -- lifecycle -------------------------------------------------------------------------
 
@@ -186,25 +185,37 @@ class SqliteAccounts:
                     )  # fmt: skip
                 self.ctx.plaintexts[key_id] = value
 
-    def _valid_key(self, token: str | None) -> keys.KeyRow:
+    def _valid_key(self, token: str | None) -> CachedKey:
         if not token:
             raise MockHTTPError(401, "No auth credentials found")
-        with self.ctx.db.read() as conn:
-            row = keys.get_by_secret(conn, token)
-        now = self.ctx.now()
-        if row is None:
+        key = self._cache.by_secret(token)
+        if key is None:
             raise MockHTTPError(401, "Invalid API key")
+        row, now = key.row, self.ctx.now()
         if row.deleted_at is not None and not self.ctx.fault("deleted-key-still-valid"):
             raise MockHTTPError(401, "This API key has been deleted")
         if row.is_expired(now) and not self.ctx.fault("expired-key-still-valid"):
             raise MockHTTPError(401, f"This API key expired at {iso(row.expires_at)}")
         if row.disabled and not self.ctx.fault("disabled-key-still-valid"):
             raise MockHTTPError(401, "This API key is disabled")
-        return row
+        return key
+
+
+def _principal(row: keys.KeyRow, rails: Sequence[guardrails.Guardrail]) -> Principal:
+    """The caller, with the access lists that govern it folded into one allow-set each."""
+    models = [row.allowed_models, *(g.allowed_models for g in rails)]
+    providers = [tuple(map(_provider_id, g.allowed_providers or ())) for g in rails]
+    return Principal(
+        key_id=row.id,
+        role=row.role,  # type: ignore[arg-type]
+        name=row.name,
+        allowed_models=_intersect(models),
+        allowed_providers=_intersect(providers),
+    )
 
 
 def _check_guardrail(
-    conn: sqlite3.Connection,
+    spend: Callable[[str, datetime | None], float],
     rail: guardrails.Guardrail,
     key_id: str,
     model: str,
@@ -219,7 +230,7 @@ def _check_guardrail(
     if rail.ignored_providers and provider in {_provider_id(p) for p in rail.ignored_providers}:
         raise MockHTTPError(403, f"provider {provider!r} is ignored by guardrail {rail.name!r}")
     if rail.limit_usd is not None and not fault("guardrail-limit-not-enforced"):
-        spent = usage.spend(conn, key_id, window_start(rail.reset_interval, now))
+        spent = spend(key_id, window_start(rail.reset_interval, now))
         if spent >= rail.limit_usd:
             raise MockHTTPError(402, f"guardrail {rail.name!r} budget of ${rail.limit_usd:g} reached")
 

@@ -11,13 +11,27 @@ from __future__ import annotations
 
 import json
 import sqlite3
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from typing import NamedTuple
 
 from gatecheck.mock.accounts import UsageRecord
 from gatecheck.mock.store.periods import PERIODS, iso, window_start
 
-__all__ = ["Totals", "activity", "breakdown", "generation", "insert", "spend", "totals", "windowed_spend"]
+__all__ = [
+    "Row",
+    "Totals",
+    "activity",
+    "breakdown",
+    "generation",
+    "insert",
+    "insert_many",
+    "row",
+    "spend",
+    "totals",
+    "windowed_spend",
+]
 
 
 @dataclass(frozen=True)
@@ -29,31 +43,59 @@ class Totals:
     tokens: int
 
 
+class Row(NamedTuple):
+    """One usage row, in the table's column order (``seq`` aside)."""
+
+    generation_id: str
+    key_id: str
+    accounted: int
+    model: str
+    provider: str
+    prompt_tokens: int
+    completion_tokens: int
+    cost: float
+    streamed: int
+    latency_ms: float
+    finish_reason: str | None
+    endpoint: str
+    extra: str
+    ts: float  # epoch seconds, what windows compare
+    created_at: str
+
+
+_COLUMNS, _MARKS = ", ".join(Row._fields), ", ".join(["?"] * len(Row._fields))
+_INSERT = f"INSERT OR IGNORE INTO usage ({_COLUMNS}) VALUES ({_MARKS})"
+
+
+def row(key_id: str, usage: UsageRecord, now: datetime, accounted: bool) -> Row:
+    """The usage row of one request."""
+    return Row(
+        usage.generation_id,
+        key_id,
+        int(accounted),
+        usage.model,
+        usage.provider,
+        int(usage.prompt_tokens),
+        int(usage.completion_tokens),
+        float(usage.cost),
+        int(usage.streamed),
+        float(usage.latency_ms),
+        usage.finish_reason,
+        usage.endpoint,
+        json.dumps(usage.extra, default=str) if usage.extra else "{}",
+        now.timestamp(),
+        iso(now),
+    )
+
+
 def insert(conn: sqlite3.Connection, key_id: str, usage: UsageRecord, now: datetime, accounted: bool) -> None:
     """Store one request; recording the same generation twice bills it once."""
-    conn.execute(
-        """INSERT OR IGNORE INTO usage (generation_id, key_id, accounted, model, provider,
-               prompt_tokens, completion_tokens, cost, streamed, latency_ms, finish_reason,
-               endpoint, extra, ts, created_at)
-           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
-        (
-            usage.generation_id,
-            key_id,
-            int(accounted),
-            usage.model,
-            usage.provider,
-            int(usage.prompt_tokens),
-            int(usage.completion_tokens),
-            float(usage.cost),
-            int(usage.streamed),
-            float(usage.latency_ms),
-            usage.finish_reason,
-            usage.endpoint,
-            json.dumps(usage.extra, default=str),
-            now.timestamp(),
-            iso(now),
-        ),
-    )
+    insert_many(conn, [row(key_id, usage, now, accounted)])
+
+
+def insert_many(conn: sqlite3.Connection, rows: Sequence[Row]) -> int:
+    """Store several requests in one statement; how many were new (a repeated generation is not)."""
+    return conn.executemany(_INSERT, rows).rowcount
 
 
 def spend(conn: sqlite3.Connection, key_id: str, since: datetime | None) -> float:
