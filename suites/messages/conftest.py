@@ -14,7 +14,6 @@ Three answers are judged, each requested once per run so a real target is asked 
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from functools import cached_property
 from typing import Any
@@ -22,9 +21,7 @@ from typing import Any
 import httpx
 import pytest
 
-from gatecheck.checks import stream as stream_checks
 from gatecheck.checks.stream import StreamCapture
-from gatecheck.failures import ContractViolation, excerpt
 from gatecheck.plugin.fixtures import Gateway
 from gatecheck.profiles import Profile
 from gatecheck.scenario import (
@@ -35,6 +32,7 @@ from gatecheck.scenario import (
     json_object,
     operation,
 )
+from gatecheck.scenario.typed_events import StreamEvent, event_window, typed_events
 
 #: Far fewer tokens than LONG_PROMPT needs, so the answer is always cut short.
 LIMITED_TOKENS = 5
@@ -58,18 +56,6 @@ class Answer:
         return json_object(self.response, self.operation, check="messages-body")
 
 
-@dataclass(frozen=True)
-class StreamEvent:
-    """One data event; ``index`` counts the stream's data events from 0, as failures cite them."""
-
-    index: int
-    type: str
-    payload: dict[str, Any]
-
-    def __str__(self) -> str:
-        return f"event {self.index} {self.type}"
-
-
 class MessageStream:
     """A Messages stream as captured, and its typed events, read on first use in the scenario."""
 
@@ -79,46 +65,15 @@ class MessageStream:
     @cached_property
     def events(self) -> list[StreamEvent]:
         """Every data event as a JSON object with a ``type``; anything else is a violation."""
-        stream_checks.check_status(self.capture)
-        stream_checks.check_content_type(self.capture)
-        return [_event(self.capture, i, e.data, e.event) for i, e in enumerate(self.capture.events)]
+        return typed_events(self.capture, api="Messages", check="messages-stream-event")
 
     @property
     def operation(self) -> str:
         return self.capture.operation
 
     def names(self, around: int | None = None, *, span: int = 3) -> list[str]:
-        """``index:type`` of the events, for failure messages: all of them, or ``span`` either
-        side of event ``around`` (a negative ``around`` counts from the end)."""
-        names = [f"{e.index}:{e.type}" for e in self.events]
-        if around is None:
-            return names
-        at = around % len(names) if names else 0
-        return names[max(0, at - span) : at + span + 1]
-
-
-def _event(capture: StreamCapture, index: int, data: str, name: str) -> StreamEvent:
-    try:
-        payload = json.loads(data)
-    except ValueError:
-        payload = None
-    if not isinstance(payload, dict) or not isinstance(payload.get("type"), str):
-        raise ContractViolation(
-            f"Event {index} is not a Messages stream event",
-            expected='data: a JSON object with a string "type"',
-            received=f"data: {excerpt(data, 300)}",
-            check="messages-stream-event",
-            operation=capture.operation,
-        )
-    if name != "message" and name != payload["type"]:
-        raise ContractViolation(
-            f"Event {index} is named {name!r} but its type is {payload['type']!r}",
-            expected="the SSE event name to repeat the data's type",
-            received=f"event: {name}; type: {payload['type']}",
-            check="messages-stream-event",
-            operation=capture.operation,
-        )
-    return StreamEvent(index, payload["type"], payload)
+        """``index:type`` of the events around ``around``, for failure messages."""
+        return event_window(self.events, around, span=span)
 
 
 def message_body(profile: Profile, prompt: str, max_tokens: int, **extra: Any) -> dict[str, Any]:

@@ -13,7 +13,6 @@ The streams every ordering scenario judges are captured once per run (``text_str
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from functools import cached_property
 from typing import Any
@@ -21,12 +20,11 @@ from typing import Any
 import httpx
 import pytest
 
-from gatecheck.checks import stream as stream_checks
-from gatecheck.checks.stream import DONE, StreamCapture
-from gatecheck.failures import ContractViolation, excerpt
+from gatecheck.checks.stream import StreamCapture
 from gatecheck.plugin.fixtures import Gateway
 from gatecheck.profiles import Profile
 from gatecheck.scenario import WEATHER_TOOL, capture_stream, expect_status, json_object, operation
+from gatecheck.scenario.typed_events import StreamEvent, event_window, typed_events
 
 #: OpenAI's minimum for max_output_tokens; enough for a short answer, a fraction of a cent.
 MAX_OUTPUT_TOKENS = 16
@@ -38,18 +36,6 @@ CALL_PROMPT = "What is the weather in Paris? Use the tool."
 TERMINAL = ("response.completed", "response.incomplete")
 #: The Responses API's function tool is flat: name and parameters beside ``type``.
 FUNCTION_TOOL: dict[str, Any] = {"type": "function", **WEATHER_TOOL["function"]}
-
-
-@dataclass(frozen=True)
-class StreamEvent:
-    """One data event: ``index`` counts the stream's data events from 0, as failures cite them."""
-
-    index: int
-    type: str
-    payload: dict[str, Any]
-
-    def __str__(self) -> str:
-        return f"event {self.index} {self.type}"
 
 
 class ResponseStream:
@@ -65,12 +51,7 @@ class ResponseStream:
     @cached_property
     def events(self) -> list[StreamEvent]:
         """The typed events of a 200 event stream; anything else is a violation naming the event."""
-        stream_checks.check_status(self.capture)
-        stream_checks.check_content_type(self.capture)
-        raw = self.capture.events
-        if raw and raw[-1].data == DONE:
-            raw = raw[:-1]
-        return [_typed_event(self.capture, i, e.data, e.event) for i, e in enumerate(raw)]
+        return typed_events(self.capture, api="Responses", check="responses-stream-event", allow_done=True)
 
     @property
     def operation(self) -> str:
@@ -86,37 +67,8 @@ class ResponseStream:
         return output_text(terminal[-1].payload.get("response") or {}) if terminal else None
 
     def names(self, around: int | None = None, *, span: int = 3) -> list[str]:
-        """``index:type`` of the events, for failure messages: all of them, or ``span`` either
-        side of event ``around`` (a negative ``around`` counts from the end)."""
-        names = [f"{e.index}:{e.type}" for e in self.events]
-        if around is None:
-            return names
-        at = around % len(names) if names else 0
-        return names[max(0, at - span) : at + span + 1]
-
-
-def _typed_event(stream: StreamCapture, index: int, data: str, name: str) -> StreamEvent:
-    try:
-        payload = json.loads(data)
-    except ValueError:
-        payload = None
-    if not isinstance(payload, dict) or not isinstance(payload.get("type"), str):
-        raise ContractViolation(
-            f"Event {index} is not a Responses stream event",
-            expected='data: a JSON object with a string "type"',
-            received=f"data: {excerpt(data, 300)}",
-            check="responses-stream-event",
-            operation=stream.operation,
-        )
-    if name != "message" and name != payload["type"]:
-        raise ContractViolation(
-            f"Event {index} is named {name!r} but its type is {payload['type']!r}",
-            expected="the SSE event name to repeat the data's type",
-            received=f"event: {name}; type: {payload['type']}",
-            check="responses-stream-event",
-            operation=stream.operation,
-        )
-    return StreamEvent(index, payload["type"], payload)
+        """``index:type`` of the events around ``around``, for failure messages."""
+        return event_window(self.events, around, span=span)
 
 
 def output_text(response: dict[str, Any]) -> str:
