@@ -134,6 +134,23 @@ class SuiteResult:
         if bad or not self.outcomes or self.returncode not in (0,):
             pytest.fail(f"expected a clean pass\n{self._summary()}")
 
+    def assert_passed_or_not_applicable(self) -> None:
+        """A clean run: nothing failed, and every skip is "not applicable", never a plain skip."""
+        self.assert_all_passed(allow_skips=True)
+        for outcome in self.outcomes:
+            if outcome.outcome == "skipped" and not outcome.message.startswith("not applicable"):
+                pytest.fail(f"{outcome.name} was skipped for another reason: {outcome.message}")
+
+    def assert_all_not_applicable(self) -> None:
+        """Every scenario of the run was reported "not applicable" (and there was at least one)."""
+        if not self.outcomes:
+            pytest.fail(f"the run reported no scenario at all\n{self._summary()}")
+        for outcome in self.outcomes:
+            if outcome.outcome != "skipped" or not outcome.message.startswith("not applicable"):
+                pytest.fail(
+                    f"expected {outcome.name} to be not applicable, it {outcome.outcome}: {outcome.message}"
+                )
+
 
 def _outcomes(junit: Path) -> list[Outcome]:
     found = []

@@ -46,4 +46,6 @@ class MockSettings:
     @property
     def prefix(self) -> str:
         """The path prefix the flavor's spec serves under."""
-        return "/v1" if self.flavor == "requesty" else "/api/v1"
+        from gatecheck.profiles import get_profile  # the one place the prefix is written down
+
+        return get_profile(self.flavor).mock_prefix
