@@ -10,7 +10,10 @@ import sys
 import time
 from pathlib import Path
 
+import pytest
 from test_run_helpers import CHAT_SUITE, make_home
+
+pytestmark = pytest.mark.slow  # runs gatecheck or a suite in a subprocess
 
 
 def _slow_suite(started: Path) -> str:

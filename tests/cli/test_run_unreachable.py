@@ -17,6 +17,8 @@ from pathlib import Path
 
 import pytest
 
+pytestmark = pytest.mark.slow  # runs gatecheck or a suite in a subprocess
+
 GATECHECK = Path(sys.executable).with_name("gatecheck")
 KEY = "sk-unreach-0123456789abcdef"
 

@@ -16,6 +16,8 @@ from gatecheck.mock.settings import MockSettings
 from gatecheck.profiles import get_profile
 from gatecheck.specs.registry import load_spec
 
+pytestmark = pytest.mark.slow  # runs gatecheck or a suite in a subprocess
+
 RunContract = Callable[..., SuiteRun]
 RunContracts = Callable[[Sequence[Sequence[str]]], list[SuiteRun]]
 SEEDS = ("11", "2024", "31337", "424242", "7")

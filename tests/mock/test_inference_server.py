@@ -134,6 +134,7 @@ def test_concurrent_paced_streams_lose_no_chunk(paced: MockServer) -> None:
 # ---------------------------------------------------------------------------------------------- CLI
 
 
+@pytest.mark.slow
 def test_cli_serves_until_interrupted_and_masks_given_keys() -> None:
     key = "sk-cli-test-key-0123456789"
     proc = subprocess.Popen(
@@ -171,11 +172,13 @@ def test_cli_socket_accepts_connections_before_the_banner_is_printed() -> None:
         sock.close()
 
 
+@pytest.mark.slow
 def test_cli_list_faults_reads_the_registry() -> None:
     out = subprocess.run([*CLI, "--list-faults"], capture_output=True, text=True, check=True).stdout
     assert [line.split()[0] for line in out.splitlines()] == list(FAULTS)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     ("args", "message"),
     [(["--fault", "nope"], "unknown fault mode 'nope'"), (["--config", "/no/such.yaml"], "cannot be read")],
