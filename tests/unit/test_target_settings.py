@@ -136,7 +136,7 @@ def test_config_mistakes_name_their_place(tmp_path: Path, table: str, message: s
 
 def test_roles_are_one_registry() -> None:
     assert set(ROLES) >= {"chat", "chat_alt", "embedding", "rerank", "failing", "rate_limited"}
-    assert missing_role_reason("failing").startswith("not applicable: name a model with --model failing=")
+    assert missing_role_reason("failing").startswith("name a model with --model failing=NAME")
     with pytest.raises(UnknownNameError):
         get_profile("openai").model("painter")
 

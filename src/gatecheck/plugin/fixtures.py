@@ -21,6 +21,7 @@ from gatecheck.profiles.roles import missing_role_reason
 from gatecheck.redact import default_redactor
 from gatecheck.target import Target, resolve_target
 from gatecheck.target_settings import parse_flags
+from gatecheck.verdicts import not_applicable
 
 __all__ = ["Gateway"]
 
@@ -164,7 +165,7 @@ def model_for(profile: Profile) -> Callable[[str], str]:
     def lookup(role: str) -> str:
         name = profile.model(role)
         if not name:
-            pytest.skip(missing_role_reason(role))
+            not_applicable(missing_role_reason(role))
         return name
 
     return lookup
@@ -233,7 +234,7 @@ def pytest_runtest_setup(item: pytest.Item) -> None:
         name = marker.args[0]
         item.user_properties.append(("capability", name))
         if not target.profile.claims(name):
-            pytest.skip(f"not applicable: profile {target.profile.name} does not claim {name!r}")
+            not_applicable(f"profile {target.profile.name} does not claim {name!r}")
     if item.get_closest_marker("writes") and not target.is_mock and not item.config.getoption("allow_writes"):
         pytest.skip("creates or deletes resources on a real gateway: rerun with --allow-writes to include it")
 

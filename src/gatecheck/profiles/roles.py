@@ -20,5 +20,5 @@ ROLES: dict[str, str] = {
 
 
 def missing_role_reason(role: str) -> str:
-    """The not-applicable reason of a scenario that needs a model for ``role`` and has none."""
-    return f"not applicable: name a model with --model {role}=NAME ({ROLES[role]})"
+    """Why a scenario that needs a model for ``role`` is not applicable when nobody named one."""
+    return f"name a model with --model {role}=NAME ({ROLES[role]})"
