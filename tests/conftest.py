@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import os
-from pathlib import Path
+from typing import Any
 
 import pytest
 
-ROOT = Path(__file__).resolve().parent.parent
+from suite_runs import SuiteRunner, session_runner
 
 pytest_plugins = ["pytester"]
 
@@ -18,13 +17,23 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
         session.exitstatus = pytest.ExitCode.TESTS_FAILED
 
 
-@pytest.fixture(scope="session")
-def real_specs() -> Path:
-    """The official vendor documents (``../shared/real-specs``); skips where absent, never copied.
+def pytest_collection_finish(session: pytest.Session) -> None:
+    """Queue the suite run each selected test needs, so runs overlap while the first test waits.
 
-    ``GATECHECK_REAL_SPECS`` points elsewhere (a worktree whose parent has no ``shared/``).
+    A test module may define ``planned_run(params) -> (suite, profile, faults, args) | None``,
+    called with each selected item's parameters: only selected items queue a run, so ``-k NAME``
+    starts one run and nothing else.
     """
-    folder = Path(os.environ.get("GATECHECK_REAL_SPECS") or ROOT.parent / "shared" / "real-specs")
-    if not (folder / "openai-openapi.yaml").is_file():
-        pytest.skip(f"the official vendor specs are not at {folder} (set GATECHECK_REAL_SPECS)")
-    return folder
+    for item in session.items:
+        plan = getattr(getattr(item, "module", None), "planned_run", None)
+        callspec = getattr(item, "callspec", None)
+        run: Any = plan(callspec.params if callspec else {}) if plan else None
+        if run is not None:
+            suite, profile, faults, args = run
+            session_runner(session.config).submit(suite, profile=profile, faults=faults, extra_args=args)
+
+
+@pytest.fixture(scope="session")
+def run_suite(pytestconfig: pytest.Config) -> SuiteRunner:
+    """Run a suite against a fresh mock: ``run_suite("streaming", faults=["no-done-sentinel"])``."""
+    return session_runner(pytestconfig)

@@ -175,7 +175,10 @@ def test_cli_socket_accepts_connections_before_the_banner_is_printed() -> None:
 @pytest.mark.slow
 def test_cli_list_faults_reads_the_registry() -> None:
     out = subprocess.run([*CLI, "--list-faults"], capture_output=True, text=True, check=True).stdout
-    assert [line.split()[0] for line in out.splitlines()] == list(FAULTS)
+    assert [line.split()[0] for line in out.splitlines() if not line.startswith(" ")] == list(FAULTS)
+    entry = out.split("\nno-done-sentinel ")[1].split("\n")
+    assert entry[1] == "    breaks: stream.done"
+    assert "caught by streaming (requesty): test_done_sentinel_ends_the_stream" in entry[2]
 
 
 @pytest.mark.slow

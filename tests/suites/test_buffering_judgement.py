@@ -3,7 +3,7 @@
 The stub writes each event as it is produced; only its pace changes.  Through the real suite
 (a separate pytest process, as users run it) the scenario must pass or say inconclusive with its
 figures, never fail.  That it does fail a buffering target is proven by the ``buffered-stream``
-fault in ``test_streaming_suite.py``.
+fault in ``tests/proofs``.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 from sse_stub import Pace, serve_stub
 
-SuiteRunner = Any  # the run_suite fixture of tests/suites/conftest.py
+SuiteRunner = Any  # the run_suite fixture of tests/conftest.py
 
 SCENARIO = "test_stream_is_not_buffered"
 

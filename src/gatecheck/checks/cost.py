@@ -58,7 +58,7 @@ def is_number(value: Any) -> bool:
 
 def check_usage_cost(usage: Any, *, operation: str, where: str = "usage") -> float:
     """``usage.cost`` is present, a finite non-negative number; returns it."""
-    cost = usage.get("cost") if isinstance(usage, dict) else None
+    cost: Any = usage.get("cost") if isinstance(usage, dict) else None
     problem = None
     if not isinstance(usage, dict) or "cost" not in usage:
         problem = "is missing"

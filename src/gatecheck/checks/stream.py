@@ -130,7 +130,7 @@ def capture_stream(
 ) -> StreamCapture:
     """POST ``json`` to ``path`` and record the answer as it arrives; never raises on a bad stream."""
     op = operation or f"POST /{path.lstrip('/')}"
-    extra = {} if timeout is None else {"timeout": timeout}
+    extra: dict[str, Any] = {} if timeout is None else {"timeout": timeout}
     start = clock()
     with client.stream("POST", path, json=json, **extra) as response:
         capture = StreamCapture(op, response.status_code, response.headers)

@@ -109,9 +109,15 @@ def _bind(host: str, port: int) -> socket.socket:
 
 
 def _list_faults() -> None:
+    """Each fault on one line, then what it breaks in the mock and what must catch it."""
     width = max(map(len, FAULTS))
     for name, mode in FAULTS.items():
         click.echo(f"{name:<{width}}  {mode.plane:<10}  {mode.description}")
+        if mode.breaks:
+            click.echo(f"    breaks: {', '.join(sorted(mode.breaks))}")
+        for proof in mode.proofs:
+            catches = ", ".join(proof.catches)
+            click.echo(f"    caught by {proof.suite} ({proof.profile}): {catches}")
 
 
 @click.command("mock")

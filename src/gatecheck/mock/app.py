@@ -25,6 +25,14 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from gatecheck.mock.admin import admin_routes
 from gatecheck.mock.errors import MockHTTPError, envelope
+from gatecheck.mock.faults import (
+    BAD_ERROR_ENVELOPE,
+    ERROR_AS_200,
+    HEADERS_ECHOED_IN_ERRORS,
+    NO_RETRY_AFTER,
+    VAGUE_ERROR_MESSAGES,
+    WRONG_STATUS_ON_BAD_JSON,
+)
 from gatecheck.mock.inference import Context, inference_routes
 from gatecheck.mock.inference.body import MalformedJSON
 from gatecheck.mock.inference.routing import UpstreamError
@@ -42,20 +50,20 @@ def render_error(ctx: Context, request: Request, exc: MockHTTPError) -> Response
     """The envelope for ``exc``; error-rendering faults bend it, for inference errors only."""
     faults = ctx.faults if getattr(request.state, "plane", None) == "inference" else set()
     status, headers = exc.status, dict(exc.headers)
-    if "no-retry-after" in faults:
+    if NO_RETRY_AFTER.on(faults):
         headers.pop("Retry-After", None)
-    if "error-as-200" in faults and isinstance(exc, UpstreamError):
+    if ERROR_AS_200.on(faults) and isinstance(exc, UpstreamError):
         status = 200
-    if "wrong-status-on-bad-json" in faults and isinstance(exc, MalformedJSON):
+    if WRONG_STATUS_ON_BAD_JSON.on(faults) and isinstance(exc, MalformedJSON):
         status = 500
     body = exc.body()
     app_headers = [request.headers.get(name) for name in ("http-referer", "x-title")]
-    if "headers-echoed-in-errors" in faults and any(app_headers):
+    if HEADERS_ECHOED_IN_ERRORS.on(faults) and any(app_headers):
         echoed = " (from {!r}, {!r})".format(*app_headers)
         body["error"] = {**body["error"], "message": body["error"]["message"] + echoed}
-    if "vague-error-messages" in faults:
+    if VAGUE_ERROR_MESSAGES.on(faults):
         body["error"] = {**body["error"], "message": HTTPStatus(exc.status).phrase, "param": None}
-    if "bad-error-envelope" in faults:
+    if BAD_ERROR_ENVELOPE.on(faults):
         return PlainTextResponse(body["error"]["message"], status, headers)
     return JSONResponse(body, status, headers)
 

@@ -15,6 +15,7 @@ from starlette.routing import BaseRoute, Mount, Router
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from gatecheck.mock.errors import envelope
+from gatecheck.mock.faults import EU_REGION_UNSERVED
 from gatecheck.mock.inference import Context, inference_routes
 from gatecheck.mock.settings import MockSettings
 from gatecheck.profiles import get_profile
@@ -22,7 +23,7 @@ from gatecheck.profiles import get_profile
 __all__ = ["region_prefixes", "regional_mounts"]
 
 #: The fault mode that takes a region's base URL down.
-_UNSERVED = {"eu": "eu-region-unserved"}
+_UNSERVED = {"eu": EU_REGION_UNSERVED}
 
 
 def region_prefixes(settings: MockSettings) -> dict[str, str]:
@@ -39,7 +40,7 @@ class _Regional:
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         fault = _UNSERVED.get(self.region)
-        if scope["type"] == "http" and fault in self.ctx.faults:
+        if scope["type"] == "http" and fault is not None and fault.on(self.ctx.faults):
             message = f"no route for {scope.get('method')} {scope.get('path')}"
             await JSONResponse(envelope(404, message), 404)(scope, receive, send)
             return

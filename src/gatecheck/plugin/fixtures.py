@@ -6,7 +6,7 @@ Suites ask for ``gateway`` (where and with which keys), ``profile`` (what it cla
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Generator, Iterator
 from dataclasses import dataclass, field
 
 import httpx
@@ -240,7 +240,9 @@ def pytest_runtest_setup(item: pytest.Item) -> None:
 
 
 @pytest.hookimpl(wrapper=True)
-def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> pytest.TestReport:
+def pytest_runtest_makereport(
+    item: pytest.Item, call: pytest.CallInfo[None]
+) -> Generator[None, pytest.TestReport, pytest.TestReport]:
     """Transport errors and spent budgets read as one clear line, not an httpx traceback."""
     report: pytest.TestReport = yield
     excinfo = call.excinfo

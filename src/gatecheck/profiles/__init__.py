@@ -24,7 +24,7 @@ __all__ = ["CAPABILITIES", "PROFILE_SCHEMA", "Profile", "available", "get_profil
 
 _HERE = Path(__file__).parent
 
-_ENDPOINT = {
+_ENDPOINT: dict[str, Any] = {
     "type": "object",
     "required": ["method", "path"],
     "properties": {"method": {"enum": ["GET", "POST", "PATCH", "PUT", "DELETE"]}, "path": {"type": "string"}},

@@ -145,8 +145,8 @@ def _matrix(results: Mapping[str, Any]) -> str:
 
 def _target_matrix(matrix: list[Mapping[str, Any]], targets: list[str]) -> str:
     cells: dict[str, dict[str, Mapping[str, Any]]] = defaultdict(dict)
-    for cell in matrix:
-        cells[cell["capability"]][cell["target"]] = cell
+    for entry in matrix:
+        cells[entry["capability"]][entry["target"]] = entry
     order = sorted(cells, key=lambda c: (c == NO_CAPABILITY, c))
     head = "".join(f"<th>{escape(t)}</th>" for t in targets)
     rows = []

@@ -55,7 +55,8 @@ def _failure(test: Mapping[str, Any]) -> str:
         f"capability {escape(', '.join(test['capabilities']) or '-')}",
     ]
     if failure.get("operation") or test.get("operation"):
-        meta.append(f"operation <code>{escape(failure.get('operation') or test.get('operation'))}</code>")
+        operation = str(failure.get("operation") or test.get("operation"))
+        meta.append(f"operation <code>{escape(operation)}</code>")
     if test["outcome"] == "baselined":
         meta.append(f"baselined: {escape(test.get('baseline_reason') or 'accepted')}")
     if "expected" in failure:

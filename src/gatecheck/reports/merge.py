@@ -163,7 +163,7 @@ def merge_results(inputs: Sequence[dict[str, Any]], command: list[str] | None = 
                 tests[key] = merged
         for spec in results["specs"]:
             specs.setdefault((spec["name"], spec["version"]), spec)
-    out = {
+    out: dict[str, Any] = {
         "schema_version": SCHEMA_VERSION,
         "run": _run(inputs, command or ["gatecheck", "report", "merge"]),
         "targets": targets,

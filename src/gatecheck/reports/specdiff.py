@@ -143,11 +143,13 @@ def _operations(doc: Mapping[str, Any]) -> dict[str, tuple[Mapping[str, Any], li
         item = resolve(item, doc)
         if not isinstance(item, Mapping):
             continue
-        shared = item.get("parameters") if isinstance(item.get("parameters"), list) else []
+        common = item.get("parameters")
+        shared: list[Any] = common if isinstance(common, list) else []
         for method in _METHODS:
             operation = item.get(method)
             if isinstance(operation, Mapping):
-                own = operation.get("parameters") if isinstance(operation.get("parameters"), list) else []
+                listed = operation.get("parameters")
+                own: list[Any] = listed if isinstance(listed, list) else []
                 out[f"{method.upper()} {path}"] = (operation, [*shared, *own])
     return out
 

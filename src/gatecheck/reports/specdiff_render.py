@@ -17,7 +17,7 @@ def render_markdown(changes: list[Change], *, old_label: str = "old", new_label:
     by_operation: dict[str, list[Change]] = defaultdict(list)
     for change in changes:
         by_operation[change.operation].append(change)
-    kinds = defaultdict(int)
+    kinds: defaultdict[str, int] = defaultdict(int)
     for change in changes:
         kinds[change.kind] += 1
     lines = [

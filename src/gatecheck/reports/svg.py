@@ -87,8 +87,13 @@ def distribution_chart(series: Mapping[str, Sequence[float]], *, unit: str = "ms
         shown = label if len(label) <= 32 else label[:31] + "…"
         parts.append(_tag("text", escape(shown), x=label_w - 10, y=mid + 4, text_anchor="end", fill="#222"))
         parts.append(_tag("line", x1=x(min(values)), x2=x(max(values)), y1=mid, y2=mid, stroke=_BOX))
-        box = {"x": x(p25), "y": mid - 9, "width": max(1.5, x(p75) - x(p25)), "height": 18.0}
-        parts.append(_tag("rect", **box, fill=_BOX, fill_opacity="0.25", stroke=_BOX))
+        box: dict[str, float | str] = {
+            "x": x(p25),
+            "y": mid - 9,
+            "width": max(1.5, x(p75) - x(p25)),
+            "height": 18.0,
+        }
+        parts.append(_tag("rect", None, **box, fill=_BOX, fill_opacity="0.25", stroke=_BOX))
         parts.append(
             _tag("line", x1=x(p50), x2=x(p50), y1=mid - 10, y2=mid + 10, stroke=_DOT, stroke_width="2.5")
         )
@@ -122,11 +127,11 @@ def line_chart(
         return float(x), float(top + plot_h * (1 - value / high))
 
     parts = [_open(width, height, title)]
-    for value in (high * n / 4 for n in range(5)):
-        _, y = xy(0, value)
+    for tick in (high * n / 4 for n in range(5)):
+        _, y = xy(0, tick)
         parts.append(_tag("line", x1=left, x2=width - right, y1=y, y2=y, stroke=_GRID))
-        label = escape(value_format.format(value))
-        parts.append(_tag("text", label, x=left - 6, y=y + 4, text_anchor="end", fill=_LABEL))
+        tick_label = escape(value_format.format(tick))
+        parts.append(_tag("text", tick_label, x=left - 6, y=y + 4, text_anchor="end", fill=_LABEL))
     segments: list[list[str]] = [[]]
     for index, (label, value) in enumerate(points):
         if value is None:

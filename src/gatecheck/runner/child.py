@@ -92,7 +92,7 @@ def run_child(
     """Run ``argv`` to completion, feeding each event to ``on_event`` as it is written."""
     events.touch()
     log_path.parent.mkdir(parents=True, exist_ok=True)
-    started, tail_lines = time.monotonic(), []
+    started, tail_lines = time.monotonic(), list[str]()
     tail = _Tail(events)
     with log_path.open("w", encoding="utf-8") as log:
         proc = subprocess.Popen(

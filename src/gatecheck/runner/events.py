@@ -113,7 +113,8 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     shard_text = config.getoption("gatecheck_shard")
     shard = parse_shard(shard_text) if shard_text else None
     collected = len(items)
-    selected, deselected = [], []
+    selected: list[pytest.Item] = []
+    deselected: list[pytest.Item] = []
     for item in items:
         item.stash[_ID] = _item_id(config, item)
         (selected if in_shard(item.stash[_ID], shard) else deselected).append(item)

@@ -17,6 +17,18 @@ from typing import Any
 from starlette.requests import Request
 from starlette.responses import Response
 
+from gatecheck.mock.faults import (
+    IMAGE_REFUSED,
+    JSON_MODE_INVALID,
+    JSON_SCHEMA_VIOLATED,
+    PDF_REFUSED,
+    TOOL_ARGS_INVALID,
+    TOOL_CHOICE_IGNORED,
+    TOOL_RESULT_REJECTED,
+    UNSUPPORTED_PART_ACCEPTED,
+    WEB_SEARCH_NO_CITATIONS,
+    WRONG_FINISH_REASON_FOR_TOOLS,
+)
 from gatecheck.mock.inference.body import Fields, bad
 from gatecheck.mock.inference.chat_stream import stream_chat
 from gatecheck.mock.inference.context import Context
@@ -107,11 +119,11 @@ def _part_types(ctx: Context) -> frozenset[str]:
     if not ctx.faults:
         return ctx.shapes.part_types
     types = set(ctx.shapes.part_types)
-    if "pdf-refused" in ctx.faults:
+    if PDF_REFUSED.on(ctx.faults):
         types -= {"input_file", "file"}
-    if "image-refused" in ctx.faults:
+    if IMAGE_REFUSED.on(ctx.faults):
         types.discard("image_url")
-    if "unsupported-part-accepted" in ctx.faults:
+    if UNSUPPORTED_PART_ACCEPTED.on(ctx.faults):
         types.add(DROP_UNKNOWN)
     return frozenset(types)
 
@@ -119,13 +131,13 @@ def _part_types(ctx: Context) -> frozenset[str]:
 def _misread(ctx: Context, spec: Spec) -> Spec:
     """The request as a gateway that drops or refuses fields would pass it on (faults only)."""
     faults = ctx.faults
-    if "tool-choice-ignored" in faults and spec.tool_choice == "function":
+    if TOOL_CHOICE_IGNORED.on(faults) and spec.tool_choice == "function":
         spec = replace(spec, tool_choice="auto", forced=None)
-    if "json-mode-invalid" in faults:
+    if JSON_MODE_INVALID.on(faults):
         spec = replace(spec, json_mode=False)
-    if "json-schema-violated" in faults and isinstance(spec.schema, dict):
+    if JSON_SCHEMA_VIOLATED.on(faults) and isinstance(spec.schema, dict):
         spec = replace(spec, schema={k: v for k, v in spec.schema.items() if k != "required"})
-    if "tool-result-rejected" in faults and spec.tool_output is not None:
+    if TOOL_RESULT_REJECTED.on(faults) and spec.tool_output is not None:
         bad("messages", "must not end with a tool message: tool results are not supported")
     return spec
 
@@ -162,7 +174,7 @@ def message_of(ctx: Context, answer: Answer) -> dict[str, Any]:
     """The assistant message (or, streamed, the pieces of it) in Chat Completions form."""
     message: dict[str, Any] = {"role": "assistant", "content": answer.text}
     if answer.tool_calls:
-        empty = "tool-args-invalid" in ctx.faults
+        empty = TOOL_ARGS_INVALID.on(ctx.faults)
         message["content"] = None
         message["tool_calls"] = [
             {
@@ -172,7 +184,7 @@ def message_of(ctx: Context, answer: Answer) -> dict[str, Any]:
             }
             for c in answer.tool_calls
         ]
-    if answer.citations and "web-search-no-citations" not in ctx.faults:
+    if answer.citations and not WEB_SEARCH_NO_CITATIONS.on(ctx.faults):
         message["annotations"] = [citation(c) for c in answer.citations]
     return message
 
@@ -197,7 +209,7 @@ async def chat_completions(ctx: Context, request: Request) -> Response:
     )
     await account(ctx, principal, spent)
     finish = answer.finish_reason
-    if finish == "tool_calls" and "wrong-finish-reason-for-tools" in ctx.faults:
+    if finish == "tool_calls" and WRONG_FINISH_REASON_FOR_TOOLS.on(ctx.faults):
         finish = "stop"
     body = {
         **meta.head("chat.completion"),

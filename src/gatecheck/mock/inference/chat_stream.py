@@ -20,6 +20,17 @@ from starlette.responses import StreamingResponse
 
 from gatecheck.mock.accounts import Principal
 from gatecheck.mock.errors import envelope
+from gatecheck.mock.faults import (
+    CHUNK_ID_CHANGES,
+    CONTENT_AFTER_DONE,
+    DELTAS_DIFFER,
+    DUPLICATE_USAGE_CHUNK,
+    FINISH_REASON_TWICE,
+    ROLE_MISSING,
+    STREAM_CUT_NO_ERROR_EVENT,
+    STREAM_TOOL_CALL_NO_INDEX,
+    USAGE_CHUNK_HAS_CHOICES,
+)
 from gatecheck.mock.inference.context import Context
 from gatecheck.mock.inference.generation import Answer
 from gatecheck.mock.inference.render import Meta, citation
@@ -82,9 +93,9 @@ def _deltas(answer: Answer) -> list[dict[str, Any]]:
 def _broken(deltas: list[dict[str, Any]], faults: Collection[str]) -> list[dict[str, Any]]:
     """The delta faults: ``deltas-differ`` loses the second token, ``stream-tool-call-no-index``
     strips the index from every tool-call fragment after a call's first."""
-    if "deltas-differ" in faults and sum("content" in d for d in deltas) > 2:
+    if DELTAS_DIFFER.on(faults) and sum("content" in d for d in deltas) > 2:
         deltas = deltas[:1] + deltas[2:]
-    if "stream-tool-call-no-index" in faults:
+    if STREAM_TOOL_CALL_NO_INDEX.on(faults):
         for delta in deltas:
             for call in delta.get("tool_calls", []):
                 if "id" not in call:
@@ -105,30 +116,30 @@ def _error_chunk(chunk: dict[str, Any], error: dict[str, Any]) -> dict[str, Any]
 def _usage_frames(s: _Stream, prompt: int, completion: int, last: dict[str, Any]) -> Iterator[bytes]:
     usage = chat_usage(s.ctx.faults, s.meta.routed, prompt, completion)
     chunk = {**s.meta.head("chat.completion.chunk"), "choices": [], "usage": usage}
-    if "usage-chunk-has-choices" in s.ctx.faults:
+    if USAGE_CHUNK_HAS_CHOICES.on(s.ctx.faults):
         chunk["choices"] = last["choices"]
     yield s.enc.data(chunk)
-    if "duplicate-usage-chunk" in s.ctx.faults:
+    if DUPLICATE_USAGE_CHUNK.on(s.ctx.faults):
         yield s.enc.data(chunk)
 
 
 def _frames(s: _Stream, req: ChatRequest, answer: Answer) -> Iterator[bytes]:
     prompt, faults = req.spec.prompt_tokens, s.ctx.faults
-    opening = {"content": ""} if "role-missing" in faults else {"role": "assistant", "content": ""}
+    opening = {"content": ""} if ROLE_MISSING.on(faults) else {"role": "assistant", "content": ""}
     yield s.enc.data(s.chunk(opening))
     deltas = _broken(_deltas(answer), faults)
     cut = min(max(1, len(deltas) // 2), len(deltas)) if s.meta.routed.cut_mid_stream else None
-    early_finish = answer.finish_reason if "finish-reason-twice" in faults and cut is None else None
+    early_finish = answer.finish_reason if FINISH_REASON_TWICE.on(faults) and cut is None else None
     for sent, delta in enumerate(deltas[:cut], 1):
         yield s.enc.data(s.chunk(delta, early_finish if sent == len(deltas) else None))
     if cut is not None:  # the upstream dropped after the first token(s): say so in-band and stop
         s.account(prompt, cut, "error")
         error = envelope(502, "upstream provider disconnected mid-stream")["error"]
-        if "stream-cut-no-error-event" not in faults:
+        if not STREAM_CUT_NO_ERROR_EVENT.on(faults):
             yield s.enc.data(_error_chunk(s.chunk({}), error))
         return
     last = s.chunk({}, answer.finish_reason)
-    if "chunk-id-changes" in faults:
+    if CHUNK_ID_CHANGES.on(faults):
         last["id"] = f"{last['id']}-1"
     yield s.enc.data(last)
     s.account(
@@ -137,7 +148,7 @@ def _frames(s: _Stream, req: ChatRequest, answer: Answer) -> Iterator[bytes]:
     if req.include_usage:
         yield from _usage_frames(s, prompt, answer.completion_tokens, last)
     yield s.enc.done()
-    if "content-after-done" in faults:
+    if CONTENT_AFTER_DONE.on(faults):
         yield s.enc.data(s.chunk({"content": " (late)"}))
 
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 from starlette.requests import Request
 
 from gatecheck.mock.contract import check_body
+from gatecheck.mock.faults import MISSING_MESSAGES_ACCEPTED
 from gatecheck.mock.inference.body import Fields, read_json
 from gatecheck.mock.inference.context import Context
 
@@ -22,7 +23,7 @@ async def read_request(ctx: Context, request: Request, path: str) -> Fields:
     """The JSON body of an operation at ``path``, valid against the contract, as Fields."""
     data = await read_json(request, ctx.settings.max_body_bytes)
     if (
-        "missing-messages-accepted" in ctx.faults
+        MISSING_MESSAGES_ACCEPTED.on(ctx.faults)
         and path == "/chat/completions"
         and data.get("messages") is None
     ):

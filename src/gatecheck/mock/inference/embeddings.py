@@ -17,6 +17,15 @@ from collections.abc import Collection
 from starlette.requests import Request
 from starlette.responses import Response
 
+from gatecheck.mock.faults import (
+    DIMENSIONS_IGNORED,
+    EMBEDDINGS_OUT_OF_ORDER,
+    EMPTY_INPUT_ACCEPTED,
+    NAN_IN_EMBEDDING,
+    NO_USAGE_ON_EMBEDDINGS,
+    STRING_INPUT_REFUSED,
+    WRONG_EMBEDDING_DIMENSION,
+)
 from gatecheck.mock.inference import tokens
 from gatecheck.mock.inference.body import Fields, bad
 from gatecheck.mock.inference.content import digest
@@ -45,10 +54,10 @@ def _inputs(body: Fields, faults: Collection[str] = ()) -> list[str]:
     if value is None:
         bad("input", "is required")
     if isinstance(value, str):
-        if "string-input-refused" in faults:
+        if STRING_INPUT_REFUSED.on(faults):
             bad("input", "must be an array of strings")
         value = [value]
-    if "empty-input-accepted" in faults and value in ([], [""]):
+    if EMPTY_INPUT_ACCEPTED.on(faults) and value in ([], [""]):
         return value
     if not isinstance(value, list) or not value:
         bad("input", "must be a non-empty string or a non-empty array of strings")
@@ -86,7 +95,7 @@ async def embeddings(ctx: Context, request: Request) -> Response:
     await account(ctx, principal, spent)
     usage = {"prompt_tokens": used, "total_tokens": used, **cost_fields(ctx.faults, routed, used)}
     answer = {"id": meta.id, "object": "list", "data": data, "model": routed.reported_model, "usage": usage}
-    if "no-usage-on-embeddings" in ctx.faults:
+    if NO_USAGE_ON_EMBEDDINGS.on(ctx.faults):
         del answer["usage"]
     return json_response(answer)
 
@@ -95,14 +104,14 @@ def _vectors(
     ctx: Context, body: Fields, model: str, texts: list[str], full: int, wanted: int | None
 ) -> list[list[float]]:
     """The answer's vectors in input order; the one place the vector faults apply."""
-    if "dimensions-ignored" in ctx.faults:
+    if DIMENSIONS_IGNORED.on(ctx.faults):
         wanted = None
-    if "wrong-embedding-dimension" in ctx.faults and body.data.get("dimensions") is None:
+    if WRONG_EMBEDDING_DIMENSION.on(ctx.faults) and body.data.get("dimensions") is None:
         wanted = full - 1
     vectors = [_shorten(vector(model, t, full), wanted) for t in texts]
-    if "embeddings-out-of-order" in ctx.faults:
+    if EMBEDDINGS_OUT_OF_ORDER.on(ctx.faults):
         vectors.reverse()
-    if "nan-in-embedding" in ctx.faults and vectors and vectors[-1]:
+    if NAN_IN_EMBEDDING.on(ctx.faults) and vectors and vectors[-1]:
         vectors[-1][-1] = math.nan
     return vectors
 

@@ -16,6 +16,7 @@ from starlette.requests import Request
 
 from gatecheck.mock.accounts import Principal
 from gatecheck.mock.errors import MockHTTPError
+from gatecheck.mock.faults import ANALYTICS_HEADERS_REFUSED, AUTH_NOT_ENFORCED
 
 if TYPE_CHECKING:
     from gatecheck.mock.inference.context import Context
@@ -72,10 +73,10 @@ def admit(ctx: Context, request: Request) -> Principal:
     try:
         principal = ctx.accounts.authenticate(bearer(request), "inference")
     except MockHTTPError as exc:
-        if exc.status != 401 or "auth-not-enforced" not in ctx.faults:
+        if exc.status != 401 or not AUTH_NOT_ENFORCED.on(ctx.faults):
             raise
         principal = ANONYMOUS
     ctx.limiter.check(principal.key_id)
-    if "analytics-headers-refused" in ctx.faults and any(h in request.headers for h in _ANALYTICS):
+    if ANALYTICS_HEADERS_REFUSED.on(ctx.faults) and any(h in request.headers for h in _ANALYTICS):
         raise MockHTTPError(400, "unsupported request headers: HTTP-Referer, X-Title")
     return principal

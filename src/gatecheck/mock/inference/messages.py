@@ -21,6 +21,12 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from gatecheck.mock.accounts import Principal, UsageRecord
+from gatecheck.mock.faults import (
+    MESSAGES_BAD_STOP_REASON,
+    MESSAGES_CONTENT_NOT_BLOCKS,
+    MESSAGES_EVENTS_OUT_OF_ORDER,
+    MESSAGES_MISSING_USAGE,
+)
 from gatecheck.mock.inference import tokens
 from gatecheck.mock.inference.body import Fields, bad
 from gatecheck.mock.inference.context import Context
@@ -144,7 +150,7 @@ def _content(answer: Answer) -> list[dict[str, Any]]:
 
 
 def _stop_reason(answer: Answer, faults: Collection[str] = ()) -> str:
-    if "messages-bad-stop-reason" in faults:  # Chat Completions' words, left untranslated
+    if MESSAGES_BAD_STOP_REASON.on(faults):  # Chat Completions' words, left untranslated
         return answer.finish_reason
     return "stop_sequence" if answer.stop_sequence else _STOP.get(answer.finish_reason, "end_turn")
 
@@ -212,7 +218,7 @@ def _frames(
         enc.event("message_delta", {"type": "message_delta", "delta": delta, "usage": usage}),
         enc.event("message_stop", {"type": "message_stop"}),
     ]
-    yield from reversed(closing) if "messages-events-out-of-order" in ctx.faults else closing
+    yield from reversed(closing) if MESSAGES_EVENTS_OUT_OF_ORDER.on(ctx.faults) else closing
 
 
 async def messages(ctx: Context, request: Request) -> Response:
@@ -245,11 +251,11 @@ async def messages(ctx: Context, request: Request) -> Response:
 
         return sse_response(ctx, _frames(ctx, meta, spec, answer, enc, done), enc, meta.id)
     await account(ctx, principal, spent(answer.completion_tokens, answer.finish_reason))
-    content: Any = answer.text if "messages-content-not-blocks" in ctx.faults else _content(answer)
+    content: Any = answer.text if MESSAGES_CONTENT_NOT_BLOCKS.on(ctx.faults) else _content(answer)
     body_out = {
         **_message(meta, content, _stop_reason(answer, ctx.faults), answer.stop_sequence),
         "usage": _usage(ctx, meta, spec, answer),
     }
-    if "messages-missing-usage" in ctx.faults:
+    if MESSAGES_MISSING_USAGE.on(ctx.faults):
         del body_out["usage"]
     return json_response(body_out, headers=ctx.shapes.headers(meta.id))

@@ -17,6 +17,14 @@ from starlette.responses import Response
 
 from gatecheck.mock.catalog import Catalog, CatalogModel, Kind, Provider
 from gatecheck.mock.errors import MockHTTPError
+from gatecheck.mock.faults import (
+    BAD_CONTEXT_WINDOW,
+    COUNT_MISMATCH,
+    DUPLICATE_MODEL_IDS,
+    FILTER_IGNORED,
+    NEGATIVE_PRICE,
+    REGIONS_MISSING,
+)
 from gatecheck.mock.inference.body import bad
 from gatecheck.mock.inference.context import Context
 from gatecheck.mock.inference.guard import admit, mark_inference
@@ -135,22 +143,22 @@ def _openrouter_entries(catalog: Catalog) -> tuple[tuple[CatalogModel, dict[str,
 
 #: Faults that change what GET models lists; while one is on, listings are built per request.
 _LISTING_FAULTS = frozenset(
-    {"duplicate-model-ids", "negative-price", "bad-context-window", "regions-missing"}
+    mode.name for mode in (DUPLICATE_MODEL_IDS, NEGATIVE_PRICE, BAD_CONTEXT_WINDOW, REGIONS_MISSING)
 )
 
 
 def _listed(ctx: Context) -> tuple[CatalogModel, ...]:
     """The models GET models lists: the catalog, bent by the listing faults (the one place they apply)."""
     models = ctx.catalog.models
-    if "regions-missing" in ctx.faults:
+    if REGIONS_MISSING.on(ctx.faults):
         models = tuple(replace(m, regions=()) for m in models)
     first = models[0]
-    if "negative-price" in ctx.faults:
+    if NEGATIVE_PRICE.on(ctx.faults):
         first = replace(first, input_price=-(first.input_price or 1.0))
-    if "bad-context-window" in ctx.faults:
+    if BAD_CONTEXT_WINDOW.on(ctx.faults):
         first = replace(first, context_window=0)
     models = (first, *models[1:])
-    return (first, *models) if "duplicate-model-ids" in ctx.faults else models
+    return (first, *models) if DUPLICATE_MODEL_IDS.on(ctx.faults) else models
 
 
 def _openrouter_listing(ctx: Context) -> tuple[tuple[CatalogModel, dict[str, Any]], ...]:
@@ -190,7 +198,7 @@ def _filtered(ctx: Context, request: Request) -> list[dict[str, Any]]:
     """OpenRouter's filters; ``output_modalities`` defaults to text, as its reference says."""
     modalities = _csv(request, "output_modalities", (*MODALITIES, "all")) or ["text"]
     params = _csv(request, "supported_parameters")
-    if "filter-ignored" in ctx.faults:
+    if FILTER_IGNORED.on(ctx.faults):
         modalities, params = ["text"], []
     category = request.query_params.get("category")
     if category is not None and category not in CATEGORIES:
@@ -212,7 +220,7 @@ async def openrouter_models(ctx: Context, request: Request) -> Response:
 
 async def models_count(ctx: Context, request: Request) -> Response:
     _catalog_caller(ctx, request)
-    extra = 1 if "count-mismatch" in ctx.faults else 0
+    extra = 1 if COUNT_MISMATCH.on(ctx.faults) else 0
     return json_response({"data": {"count": len(_filtered(ctx, request)) + extra}})
 
 

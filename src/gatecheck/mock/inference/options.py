@@ -10,6 +10,7 @@ import re
 from typing import Any
 
 from gatecheck.mock.catalog import Kind
+from gatecheck.mock.faults import DEFAULT_MODEL_IGNORED
 from gatecheck.mock.inference.body import Fields, bad
 from gatecheck.mock.inference.context import Context
 from gatecheck.mock.inference.generation import FunctionTool
@@ -63,7 +64,7 @@ def route_request(
 
 def _default_model(ctx: Context) -> str | None:
     """The model serving requests without one; the ``default-model-ignored`` fault applies here."""
-    if "default-model-ignored" not in ctx.faults:
+    if not DEFAULT_MODEL_IGNORED.on(ctx.faults):
         return ctx.default_model
     return next(m.id for m in ctx.catalog.of_kind("chat") if m.id != ctx.default_model)
 

@@ -15,6 +15,7 @@ from typing import Any
 from starlette.requests import Request
 from starlette.responses import Response
 
+from gatecheck.mock.faults import NO_USAGE_ON_RERANK, RERANK_INDEX_OFF_BY_ONE, RERANK_UNSORTED, TOP_N_IGNORED
 from gatecheck.mock.inference import tokens
 from gatecheck.mock.inference.body import Fields, bad
 from gatecheck.mock.inference.context import Context
@@ -80,7 +81,7 @@ async def rerank(ctx: Context, request: Request) -> Response:
         "results": results,
         "usage": usage,
     }
-    if "no-usage-on-rerank" in ctx.faults:
+    if NO_USAGE_ON_RERANK.on(ctx.faults):
         del answer["usage"]
     return json_response(answer)
 
@@ -88,10 +89,10 @@ async def rerank(ctx: Context, request: Request) -> Response:
 def _results(ctx: Context, query: str, docs: list[str], top_n: int | None) -> list[dict[str, Any]]:
     """The ranking, best first; the one place the ranking faults apply."""
     scores = [overlap(query, doc) for doc in docs]
-    if "top-n-ignored" in ctx.faults:
+    if TOP_N_IGNORED.on(ctx.faults):
         top_n = None
     ranked = sorted(range(len(docs)), key=lambda i: (-scores[i], i))[:top_n]
-    if "rerank-unsorted" in ctx.faults:
+    if RERANK_UNSORTED.on(ctx.faults):
         ranked.sort()
-    shift = 1 if "rerank-index-off-by-one" in ctx.faults else 0
+    shift = 1 if RERANK_INDEX_OFF_BY_ONE.on(ctx.faults) else 0
     return [{"index": i + shift, "relevance_score": scores[i], "document": {"text": docs[i]}} for i in ranked]

@@ -17,6 +17,11 @@ from typing import Any
 from starlette.requests import Request
 from starlette.responses import Response
 
+from gatecheck.mock.faults import (
+    RESPONSES_BAD_FUNCTION_ARGS,
+    RESPONSES_MISSING_OUTPUT,
+    RESPONSES_SCHEMA_IGNORED,
+)
 from gatecheck.mock.inference import tokens
 from gatecheck.mock.inference.body import Fields, bad
 from gatecheck.mock.inference.context import Context
@@ -145,7 +150,7 @@ def parse_responses(ctx: Context, body: Fields) -> ResponsesRequest:
     tools, web = _tools(body)
     choice, forced = _tool_choice(body, tools)
     schema, json_mode, fmt = _format(body)
-    if "responses-schema-ignored" in ctx.faults:
+    if RESPONSES_SCHEMA_IGNORED.on(ctx.faults):
         schema = None
     if body.string("previous_response_id") is not None:
         bad("previous_response_id", "is not supported: this Responses API is stateless (store: false)")
@@ -181,7 +186,7 @@ def output_items(
     meta: Meta, answer: Answer, status: str = "completed", faults: Collection[str] = ()
 ) -> list[dict[str, Any]]:
     """The output items; ``responses-bad-function-args`` cuts each call's arguments short here."""
-    cut = "responses-bad-function-args" in faults
+    cut = RESPONSES_BAD_FUNCTION_ARGS.on(faults)
     if answer.tool_calls:
         return [
             {
@@ -267,6 +272,6 @@ async def responses(ctx: Context, request: Request) -> Response:
     )
     await account(ctx, principal, spent)
     payload = response_object(ctx, meta, parsed, answer)
-    if "responses-missing-output" in ctx.faults:
+    if RESPONSES_MISSING_OUTPUT.on(ctx.faults):
         payload["output"] = []
     return json_response(payload, headers=ctx.shapes.headers(meta.id))

@@ -17,6 +17,11 @@ from typing import TYPE_CHECKING, Any
 from starlette.responses import StreamingResponse
 
 from gatecheck.mock.accounts import Principal
+from gatecheck.mock.faults import (
+    RESPONSES_DELTA_DROPPED,
+    RESPONSES_EVENTS_OUT_OF_ORDER,
+    RESPONSES_NO_COMPLETED_EVENT,
+)
 from gatecheck.mock.inference import tokens
 from gatecheck.mock.inference.context import Context
 from gatecheck.mock.inference.generation import Answer
@@ -56,9 +61,9 @@ def _message(ev: _Events, item: dict[str, Any], index: int) -> Iterator[bytes]:
     ids = {"item_id": item["id"], "output_index": index, "content_index": 0}
     yield ev.emit("response.content_part.added", **ids, part={**part, "text": "", "annotations": []})
     pieces = list(tokens.pieces(part["text"]))
-    if "responses-delta-dropped" in ev.faults and len(pieces) > 2:
+    if RESPONSES_DELTA_DROPPED.on(ev.faults) and len(pieces) > 2:
         del pieces[1]
-    late = pieces.pop() if "responses-events-out-of-order" in ev.faults and len(pieces) > 1 else None
+    late = pieces.pop() if RESPONSES_EVENTS_OUT_OF_ORDER.on(ev.faults) and len(pieces) > 1 else None
     for piece in pieces:
         if not ev.delta_allowed():
             return
@@ -108,7 +113,7 @@ def _frames(
         yield ev.emit("response.output_item.done", output_index=index, item=item)
     done(answer.completion_tokens, answer.finish_reason)
     name = "response.incomplete" if final["status"] == "incomplete" else "response.completed"
-    if "responses-no-completed-event" not in ev.faults:
+    if not RESPONSES_NO_COMPLETED_EVENT.on(ev.faults):
         yield ev.emit(name, response=final)
     if ctx.shapes.responses_done:
         yield ev.enc.done()

@@ -20,6 +20,13 @@ from dataclasses import dataclass
 from gatecheck.mock.accounts import Principal
 from gatecheck.mock.catalog import CatalogModel, Kind, Provider
 from gatecheck.mock.errors import MockHTTPError
+from gatecheck.mock.faults import (
+    FALLBACK_IGNORES_ALLOW_FALLBACKS,
+    LISTED_MODEL_UNSERVABLE,
+    NO_FALLBACK,
+    UNKNOWN_MODEL_200,
+    WRONG_MODEL_REPORTED,
+)
 from gatecheck.mock.inference.context import Context
 
 __all__ = [
@@ -71,7 +78,7 @@ class Routed:
 
 def _lookup(ctx: Context, model_id: str, kind: Kind, field: str) -> CatalogModel:
     model = ctx.catalog.get(model_id)
-    if model is None and kind == "chat" and ctx.default_model and "unknown-model-200" in ctx.faults:
+    if model is None and kind == "chat" and ctx.default_model and UNKNOWN_MODEL_200.on(ctx.faults):
         model = ctx.catalog.get(ctx.default_model)
     if model is None:
         raise MockHTTPError(
@@ -81,7 +88,7 @@ def _lookup(ctx: Context, model_id: str, kind: Kind, field: str) -> CatalogModel
         raise MockHTTPError(
             400, f"{model_id} is a {model.kind} model and cannot serve {kind} requests", param=field
         )
-    if "listed-model-unservable" in ctx.faults and model is ctx.catalog.of_kind("chat")[-1]:
+    if LISTED_MODEL_UNSERVABLE.on(ctx.faults) and model is ctx.catalog.of_kind("chat")[-1]:
         raise UpstreamError(503, "no provider is available for this model")
     return model
 
@@ -103,7 +110,7 @@ def openrouter_candidates(ctx: Context, req: RouteRequest) -> list[Candidate]:
     """``model`` then each of ``models``; per model its providers after ``provider`` preferences."""
     ids = list(dict.fromkeys([req.model, *req.fallbacks]))
     models = [_lookup(ctx, m, req.kind, "model" if i == 0 else "models") for i, m in enumerate(ids)]
-    strict = not req.allow_fallbacks and "fallback-ignores-allow-fallbacks" not in ctx.faults
+    strict = not req.allow_fallbacks and not FALLBACK_IGNORES_ALLOW_FALLBACKS.on(ctx.faults)
     return [Candidate(m, p) for m in models for p in _providers(m, req, strict)]
 
 
@@ -148,14 +155,14 @@ async def route(ctx: Context, principal: Principal, req: RouteRequest, *, stream
     failures: list[str] = []
     refused: MockHTTPError | None = None
     for cand in candidates:
-        if failures and "no-fallback" in ctx.faults:
+        if failures and NO_FALLBACK.on(ctx.faults):
             break
         if (denied := _authorized(ctx, principal, cand)) is not None:
             refused = refused or denied
             continue
         failure = ctx.plan.take(cand.model.id, cand.provider.slug)
         if failure is None or (failure == "cut-mid-stream" and streaming):
-            reported = req.model if "wrong-model-reported" in ctx.faults else cand.model.id
+            reported = req.model if WRONG_MODEL_REPORTED.on(ctx.faults) else cand.model.id
             primary = candidates[0].model
             return Routed(cand.model, cand.provider, reported, primary, cut_mid_stream=failure is not None)
         if failure == "timeout":

@@ -18,6 +18,13 @@ from typing import Any
 from starlette.responses import StreamingResponse
 
 from gatecheck.mock.errors import envelope
+from gatecheck.mock.faults import (
+    BUFFERED_STREAM,
+    COMMENT_AS_DATA,
+    DATA_NOT_JSON,
+    NO_DONE_SENTINEL,
+    WRONG_CONTENT_TYPE,
+)
 from gatecheck.mock.inference.context import Context
 
 __all__ = ["SSEEncoder", "sse_response"]
@@ -36,8 +43,8 @@ class SSEEncoder:
     """Frames events; one encoder per stream, since ``data-not-json`` counts payloads."""
 
     def __init__(self, faults: Collection[str]) -> None:
-        self._corrupt = "data-not-json" in faults
-        self._sentinel = "no-done-sentinel" not in faults
+        self._corrupt = DATA_NOT_JSON.on(faults)
+        self._sentinel = not NO_DONE_SENTINEL.on(faults)
         self._payloads = 0
 
     def _payload(self, payload: Any) -> str:
@@ -104,11 +111,11 @@ def sse_response(
     """A text/event-stream response sending ``frames`` one write each, paced as configured."""
     settings = ctx.settings
     comment = ctx.shapes.processing_comment
-    if comment and "comment-as-data" in ctx.faults:
+    if comment and COMMENT_AS_DATA.on(ctx.faults):
         comment = b"data: " + comment
     body = _paced(frames, settings.first_token_delay, settings.chunk_gap, comment, encoder)
-    if "buffered-stream" in ctx.faults:
+    if BUFFERED_STREAM.on(ctx.faults):
         body = _buffered(body)
     headers = {"Cache-Control": "no-cache", "X-Accel-Buffering": "no", **ctx.shapes.headers(generation_id)}
-    media_type = "application/json" if "wrong-content-type" in ctx.faults else "text/event-stream"
+    media_type = "application/json" if WRONG_CONTENT_TYPE.on(ctx.faults) else "text/event-stream"
     return StreamingResponse(body, media_type=media_type, headers=headers)

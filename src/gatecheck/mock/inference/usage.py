@@ -13,6 +13,7 @@ import time
 from collections.abc import Collection
 
 from gatecheck.mock.accounts import Principal, UsageRecord
+from gatecheck.mock.faults import FALLBACK_COST_AT_PRIMARY_PRICE, OMIT_USAGE_COST, WRONG_COST
 from gatecheck.mock.inference.context import Context
 from gatecheck.mock.inference.guard import ANONYMOUS
 from gatecheck.mock.inference.routing import Routed
@@ -24,11 +25,11 @@ def cost_fields(
     faults: Collection[str], routed: Routed, prompt: int, completion: int = 0, search_units: int = 0
 ) -> dict[str, float]:
     """``{"cost": usd}`` at the price of the model that answered, or ``{}`` when cost is omitted."""
-    if "omit-usage-cost" in faults:
+    if OMIT_USAGE_COST.on(faults):
         return {}
-    priced = routed.primary if "fallback-cost-at-primary-price" in faults else routed.model
+    priced = routed.primary if FALLBACK_COST_AT_PRIMARY_PRICE.on(faults) else routed.model
     cost = priced.cost(prompt, completion, search_units)
-    if "wrong-cost" in faults:
+    if WRONG_COST.on(faults):
         cost = round(cost * 10, 12)
     return {"cost": cost}
 

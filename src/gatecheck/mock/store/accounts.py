@@ -32,6 +32,19 @@ from pathlib import Path
 
 from gatecheck.mock.accounts import Principal, Role, UsageRecord
 from gatecheck.mock.errors import MockHTTPError
+from gatecheck.mock.faults import (
+    ACCESS_LIST_IGNORED,
+    DELETED_KEY_STILL_VALID,
+    DISABLED_KEY_STILL_VALID,
+    EXPIRED_KEY_STILL_VALID,
+    GUARDRAIL_LIMIT_NOT_ENFORCED,
+    GUARDRAIL_NOT_ENFORCED,
+    INFERENCE_KEY_MANAGES,
+    LIMIT_NOT_ENFORCED,
+    MANAGEMENT_KEY_CAN_INFER,
+    USAGE_NOT_RECORDED,
+    FaultMode,
+)
 from gatecheck.mock.settings import MockSettings
 from gatecheck.mock.store import guardrails, keys, usage
 from gatecheck.mock.store.cache import Cache, CachedKey
@@ -90,7 +103,7 @@ class SqliteAccounts:
         """Who holds ``token``; a key of the other role gets ``wrong_role_status``, by default
         the flavor's (see the module docstring)."""
         key = self._valid_key(token)
-        crossing = {"inference": "management-key-can-infer", "management": "inference-key-manages"}[role]
+        crossing = {"inference": MANAGEMENT_KEY_CAN_INFER, "management": INFERENCE_KEY_MANAGES}[role]
         if key.row.role != role and not self.ctx.fault(crossing):
             default_status, messages = _WRONG_ROLE[self.ctx.settings.flavor]
             raise MockHTTPError(wrong_role_status or default_status, messages[role])
@@ -112,12 +125,12 @@ class SqliteAccounts:
             return
         row, now = key.row, self.ctx.now()
         provider = _provider_id(provider or model.split("/", 1)[0])
-        listed = row.allowed_models if not self.ctx.fault("access-list-ignored") else None
+        listed = row.allowed_models if not self.ctx.fault(ACCESS_LIST_IGNORED) else None
         if listed and model not in listed:
             raise MockHTTPError(403, f"model {model!r} is not in this key's access list")
         for rail in key.rails:
             _check_guardrail(self._cache.spend, rail, row.id, model, provider, now, self.ctx.fault)
-        if row.limit_usd is not None and not self.ctx.fault("limit-not-enforced"):
+        if row.limit_usd is not None and not self.ctx.fault(LIMIT_NOT_ENFORCED):
             spent = self._cache.spend(row.id, window_start(row.limit_reset, now))
             if spent >= row.limit_usd:
                 raise MockHTTPError(402, f"key limit of ${row.limit_usd:g} reached (spent ${spent:.6f})")
@@ -135,7 +148,7 @@ class SqliteAccounts:
     def _usage_row(self, principal: Principal, record: UsageRecord) -> usage.Row:
         if not record.generation_id:
             record = replace(record, generation_id=f"gen-{uuid.uuid4().hex}")
-        accounted = not self.ctx.fault("usage-not-recorded")
+        accounted = not self.ctx.fault(USAGE_NOT_RECORDED)
         return usage.row(principal.key_id, record, self.ctx.now(), accounted)
 
     # -- lifecycle -------------------------------------------------------------------------
@@ -192,11 +205,11 @@ class SqliteAccounts:
         if key is None:
             raise MockHTTPError(401, "Invalid API key")
         row, now = key.row, self.ctx.now()
-        if row.deleted_at is not None and not self.ctx.fault("deleted-key-still-valid"):
+        if row.deleted_at is not None and not self.ctx.fault(DELETED_KEY_STILL_VALID):
             raise MockHTTPError(401, "This API key has been deleted")
-        if row.is_expired(now) and not self.ctx.fault("expired-key-still-valid"):
+        if row.is_expired(now) and not self.ctx.fault(EXPIRED_KEY_STILL_VALID):
             raise MockHTTPError(401, f"This API key expired at {iso(row.expires_at)}")
-        if row.disabled and not self.ctx.fault("disabled-key-still-valid"):
+        if row.disabled and not self.ctx.fault(DISABLED_KEY_STILL_VALID):
             raise MockHTTPError(401, "This API key is disabled")
         return key
 
@@ -221,15 +234,15 @@ def _check_guardrail(
     model: str,
     provider: str,
     now: datetime,
-    fault: Callable[[str], bool],
+    fault: Callable[[FaultMode], bool],
 ) -> None:
-    if rail.allowed_models and model not in rail.allowed_models and not fault("guardrail-not-enforced"):
+    if rail.allowed_models and model not in rail.allowed_models and not fault(GUARDRAIL_NOT_ENFORCED):
         raise MockHTTPError(403, f"model {model!r} is blocked by guardrail {rail.name!r}")
     if rail.allowed_providers and provider not in {_provider_id(p) for p in rail.allowed_providers}:
         raise MockHTTPError(403, f"provider {provider!r} is blocked by guardrail {rail.name!r}")
     if rail.ignored_providers and provider in {_provider_id(p) for p in rail.ignored_providers}:
         raise MockHTTPError(403, f"provider {provider!r} is ignored by guardrail {rail.name!r}")
-    if rail.limit_usd is not None and not fault("guardrail-limit-not-enforced"):
+    if rail.limit_usd is not None and not fault(GUARDRAIL_LIMIT_NOT_ENFORCED):
         spent = spend(key_id, window_start(rail.reset_interval, now))
         if spent >= rail.limit_usd:
             raise MockHTTPError(402, f"guardrail {rail.name!r} budget of ${rail.limit_usd:g} reached")

@@ -8,6 +8,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from gatecheck.mock.faults import FaultMode
 from gatecheck.mock.settings import MockSettings, generate_key
 from gatecheck.mock.store.database import Database
 from gatecheck.mock.store.periods import as_utc
@@ -37,9 +38,9 @@ class Context:
     def now(self) -> datetime:
         return as_utc(self.settings.clock())
 
-    def fault(self, name: str) -> bool:
-        """Whether fault mode ``name`` is on right now (read live: the admin API swaps the set)."""
-        return name in self.settings.faults
+    def fault(self, mode: FaultMode) -> bool:
+        """Whether fault ``mode`` is on right now (read live: the admin API swaps the set)."""
+        return mode.on(self.settings.faults)
 
     def new_id(self) -> str:
         return ID_FORMATS[self.settings.flavor]()

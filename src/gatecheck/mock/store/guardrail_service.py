@@ -6,6 +6,11 @@ import sqlite3
 from typing import Any, Literal
 
 from gatecheck.mock.errors import MockHTTPError
+from gatecheck.mock.faults import (
+    GUARDRAIL_ASSIGN_MISCOUNT,
+    GUARDRAIL_UNASSIGN_IGNORED,
+    GUARDRAIL_UPDATE_IGNORED,
+)
 from gatecheck.mock.store import guardrails, keys
 from gatecheck.mock.store.context import OWNER_ID, Context
 from gatecheck.mock.store.guardrails import Guardrail
@@ -40,7 +45,7 @@ class GuardrailService:
     def update(self, guardrail_id: str, **fields: Any) -> Guardrail:
         with self.ctx.db.write() as conn:
             self._existing(conn, guardrail_id)
-            if not self.ctx.fault("guardrail-update-ignored"):
+            if not self.ctx.fault(GUARDRAIL_UPDATE_IGNORED):
                 guardrails.update(conn, guardrail_id, **fields, updated_at=iso(self.ctx.now()))
             return self._existing(conn, guardrail_id)
 
@@ -58,7 +63,7 @@ class GuardrailService:
                 what = "API keys" if kind == "keys" else "members"
                 raise MockHTTPError(400, f"unknown {what}: {', '.join(unknown)}")
             added = guardrails.assign(conn, kind, guardrail_id, ids, OWNER_ID, iso(self.ctx.now()))  # type: ignore[arg-type]
-            if self.ctx.fault("guardrail-assign-miscount"):
+            if self.ctx.fault(GUARDRAIL_ASSIGN_MISCOUNT):
                 return guardrails.assignments(conn, kind, guardrail_id, 0, 0)[1]
             return added
 
@@ -66,7 +71,7 @@ class GuardrailService:
         """Remove the assignments that exist; ids that were not assigned count zero."""
         with self.ctx.db.write() as conn:
             self._existing(conn, guardrail_id)
-            if self.ctx.fault("guardrail-unassign-ignored"):  # counted as removed, yet kept
+            if self.ctx.fault(GUARDRAIL_UNASSIGN_IGNORED):  # counted as removed, yet kept
                 rows, _ = guardrails.assignments(conn, kind, guardrail_id, 0, -1)
                 return len(set(ids) & {row[_ASSIGNEE[kind]] for row in rows})
             return guardrails.unassign(conn, kind, guardrail_id, ids)

@@ -13,6 +13,12 @@ from datetime import datetime
 from typing import Any
 
 from gatecheck.mock.errors import MockHTTPError
+from gatecheck.mock.faults import (
+    DELETE_TWICE_200,
+    GET_IGNORES_SET_FIELDS,
+    KEY_VALUE_IN_GET,
+    STALE_LIMIT_REMAINING,
+)
 from gatecheck.mock.store import guardrails, keys, usage
 from gatecheck.mock.store.context import OWNER_ID, Context
 from gatecheck.mock.store.keys import KeyRow
@@ -79,7 +85,7 @@ class KeyService:
     def delete(self, key_id: str) -> None:
         """Soft delete: the key stops authenticating, its usage stays in organisation reports."""
         with self.ctx.db.write() as conn:
-            if self.ctx.fault("delete-twice-200") and keys.get(conn, key_id) is None:
+            if self.ctx.fault(DELETE_TWICE_200) and keys.get(conn, key_id) is None:
                 return
             self._live(conn, key_id)
             now = iso(self.ctx.now())
@@ -108,18 +114,18 @@ class KeyService:
     def _remaining(self, conn: sqlite3.Connection, row: KeyRow, now: datetime) -> float | None:
         if row.limit_usd is None:
             return None
-        if self.ctx.fault("stale-limit-remaining"):
+        if self.ctx.fault(STALE_LIMIT_REMAINING):
             return row.limit_usd
         spent = usage.spend(conn, row.id, window_start(row.limit_reset, now))
         return max(0.0, row.limit_usd - spent)
 
     def _leaky(self, view: KeyView) -> KeyView:
-        if not self.ctx.fault("key-value-in-get"):
+        if not self.ctx.fault(KEY_VALUE_IN_GET):
             return view
         return replace(view, value=self.ctx.plaintexts.get(view.row.id))
 
     def _forgetful(self, view: KeyView) -> KeyView:
         """``get-ignores-set-fields``: the stored limit, labels and expiry read back as defaults."""
-        if not self.ctx.fault("get-ignores-set-fields"):
+        if not self.ctx.fault(GET_IGNORES_SET_FIELDS):
             return view
         return replace(view, row=replace(view.row, limit_usd=None, labels=(), expires_at=None))

@@ -19,6 +19,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from gatecheck.mock.errors import MockHTTPError
+from gatecheck.mock.faults import PKCE_CODE_REUSABLE, PKCE_KEY_UNUSABLE, PKCE_VERIFIER_NOT_CHECKED
 from gatecheck.mock.store import codes, keys
 from gatecheck.mock.store.context import Context
 from gatecheck.mock.store.key_service import KeyService
@@ -63,9 +64,9 @@ class PkceService:
                 if method is not None and method != stored:
                     raise MockHTTPError(400, f"code_challenge_method {method!r} does not match {stored!r}")
                 matches = verifier is not None and codes.verifier_matches(row["challenge"], stored, verifier)
-                if not matches and not self.ctx.fault("pkce-verifier-not-checked"):
+                if not matches and not self.ctx.fault(PKCE_VERIFIER_NOT_CHECKED):
                     raise MockHTTPError(403, "code_verifier does not match the code_challenge")
-            if not self.ctx.fault("pkce-code-reusable"):
+            if not self.ctx.fault(PKCE_CODE_REUSABLE):
                 codes.consume(conn, code, now)
             keys.insert(
                 conn, key_id=key_id, value=value, role="inference", name=row["key_label"] or "PKCE key",
@@ -73,6 +74,6 @@ class PkceService:
                 creator_user_id=row["user_id"], created_at=now,
             )  # fmt: skip
         self.ctx.plaintexts[key_id] = value
-        if self.ctx.fault("pkce-key-unusable"):
+        if self.ctx.fault(PKCE_KEY_UNUSABLE):
             return self.ctx.new_key_value(), row["user_id"]
         return value, row["user_id"]

@@ -10,6 +10,7 @@ from typing import Any
 
 from gatecheck.mock.accounts import Principal
 from gatecheck.mock.errors import MockHTTPError
+from gatecheck.mock.faults import CREDITS_TOTAL_NEGATIVE, CREDITS_USAGE_STALE
 from gatecheck.mock.store import keys, usage
 from gatecheck.mock.store.context import Context
 from gatecheck.mock.store.key_service import KeyService
@@ -66,9 +67,9 @@ class ReportService:
     def credits(self) -> tuple[float, float]:
         """(total credits purchased, total spent) for the organisation."""
         with self.ctx.db.read() as conn:
-            spent = 0.0 if self.ctx.fault("credits-usage-stale") else usage.totals(conn, None).cost
+            spent = 0.0 if self.ctx.fault(CREDITS_USAGE_STALE) else usage.totals(conn, None).cost
         total = float(self.ctx.settings.extra.get("credits", DEFAULT_CREDITS))
-        return (-total if self.ctx.fault("credits-total-negative") else total), spent
+        return (-total if self.ctx.fault(CREDITS_TOTAL_NEGATIVE) else total), spent
 
     def members(self, offset: int, limit: int) -> tuple[list[dict[str, Any]], int]:
         with self.ctx.db.read() as conn:

@@ -1,16 +1,15 @@
-"""Run a scenario suite against the built-in mock, the way users run it, and read its verdicts.
+"""Run a suite of ``suites/`` against a fresh mock, the way users run it, and read its verdicts.
 
-Each run is a separate ``python -m pytest suites/<suite>`` process (one mock per run) writing
-JUnit XML, which is parsed into per-test outcomes with their failure text.  Tests then say what
-a fault mode must break::
+Each run is a separate ``python -m pytest suites/<suite>`` process (one mock per run, so no run
+inherits another's state) writing JUnit XML, parsed into per-test outcomes with their failure text
+and failure keys.  ``tests/proofs`` (every fault against the scenarios that must catch it, and the
+clean runs) and ``tests/contract`` use it; nothing else runs suites in a subprocess::
 
-    def test_missing_done_is_caught(run_suite):
-        result = run_suite("streaming", faults=["no-done-sentinel"])
-        result.assert_failed("test_done_sentinel_ends_the_stream", contains="[DONE]")
+    result = run_suite("streaming", faults=["no-done-sentinel"])
+    result.assert_failed("test_done_sentinel_ends_the_stream", contains="[DONE]")
 
-Runs are cached for the session by their arguments, so several tests may assert on one run;
-``run_suite.submit(...)`` queues a run in the background, and a module's ``SUITE_RUNS`` are
-queued as soon as collection ends, so every CPU is busy while the first test waits.
+Identical runs happen once per session; ``SuiteRunner.submit`` queues a run in a worker thread
+so that a test session can start the runs its selected tests need before the first one waits.
 """
 
 from __future__ import annotations
@@ -29,7 +28,7 @@ from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[1]
 SUITES = ROOT / "suites"
 RUN_TIMEOUT = 180.0
 # Plugins the suites do not use; not loading them saves most of a subprocess's start-up time.
@@ -39,7 +38,7 @@ _UNUSED_PLUGINS = tuple(
     for arg in ("-p", f"no:{name}")
 )
 
-__all__ = ["Outcome", "SuiteResult", "SuiteRunner", "run_suite_in"]
+__all__ = ["Outcome", "SuiteResult", "SuiteRunner", "run_suite_in", "session_runner"]
 
 
 @dataclass(frozen=True)
@@ -50,6 +49,7 @@ class Outcome:
     classname: str
     outcome: str
     message: str = ""
+    keys: frozenset[str] = frozenset()  # the stable keys (operation::check) of its failures
 
     def __str__(self) -> str:
         return f"{self.classname}::{self.name} {self.outcome}: {self.message[:400]}"
@@ -63,6 +63,11 @@ class SuiteResult:
     returncode: int
     output: str
     outcomes: list[Outcome] = field(default_factory=list)
+
+    @property
+    def failure_keys(self) -> set[str]:
+        """The stable keys of every failure of the run (the contract suite's ``operation::check``)."""
+        return {key for o in self.outcomes for key in o.keys}
 
     def _with_outcome(self, kind: str) -> set[str]:
         return {o.name for o in self.outcomes if o.outcome == kind}
@@ -162,7 +167,10 @@ def _outcomes(junit: Path) -> list[Outcome]:
                 outcome = "failed" if kind == "failure" else kind
                 message = f"{node.get('message', '')}\n{node.text or ''}"
                 break
-        found.append(Outcome(case.get("name", ""), case.get("classname", ""), outcome, message))
+        keys = frozenset(
+            p.get("value", "") for p in case.iter("property") if p.get("name") == "gatecheck.failure"
+        )
+        found.append(Outcome(case.get("name", ""), case.get("classname", ""), outcome, message, keys))
     return found
 
 
@@ -174,12 +182,15 @@ def run_suite_in(
     faults: Iterable[str] = (),
     extra_args: Iterable[str] = (),
 ) -> SuiteResult:
-    """Run ``suites/<suite>`` in a fresh process against a fresh mock; ``workdir`` holds its files."""
+    """Run ``suites/<suite>`` (or several, comma-separated) in a fresh process against a fresh
+    mock; ``workdir`` holds its files."""
     workdir.mkdir(parents=True, exist_ok=True)
     junit = workdir / "junit.xml"
-    args = [sys.executable, "-m", "pytest", str(SUITES / suite), "--profile", profile, "-q"]
+    paths = [str(SUITES / name) for name in suite.split(",")]
+    args = [sys.executable, "-m", "pytest", *paths, "--profile", profile, "-q"]
     args += [f"--mock-fault={fault}" for fault in faults]
-    args += [*_UNUSED_PLUGINS, "-p", "no:cacheprovider", f"--junitxml={junit}", *extra_args]
+    unused = () if "contract" in suite.split(",") else _UNUSED_PLUGINS  # contract runs schemathesis
+    args += [*unused, "-p", "no:cacheprovider", f"--junitxml={junit}", *extra_args]
     env = {k: v for k, v in os.environ.items() if not k.startswith(("GATECHECK_", "PYTEST_"))}
     done = subprocess.run(args, cwd=workdir, env=env, capture_output=True, text=True, timeout=RUN_TIMEOUT)
     output = done.stdout + done.stderr
@@ -197,9 +208,7 @@ class SuiteRunner:
     """Runs suites in worker threads (each run is its own process), at most one per CPU.
 
     ``submit`` starts a run and returns at once; ``__call__`` waits.  Identical runs happen once
-    per session.  A test module may list its runs in a module attribute ``SUITE_RUNS``
-    (``[(suite, profile, faults), ...]``): they are all queued as soon as collection ends, so
-    the CPUs stay busy while the first test waits.
+    per session.
     """
 
     def __init__(self, workdir: Path) -> None:
@@ -223,10 +232,8 @@ class SuiteRunner:
         key = self.key(suite, profile, faults, extra_args)
         with self._lock:
             if key not in self._runs:
-                workdir = (
-                    self._workdir
-                    / f"{len(self._runs):03d}-{suite}-{profile}-{'-'.join(key[2]) or 'clean'}"[:80]
-                )
+                label = f"{len(self._runs):03d}-{suite}-{profile}-{'-'.join(key[2]) or 'clean'}"
+                workdir = self._workdir / label.replace(",", "+")[:80]
                 self._runs[key] = self._pool.submit(
                     run_suite_in, workdir, suite, profile=profile, faults=key[2], extra_args=key[3]
                 )
@@ -250,24 +257,11 @@ class SuiteRunner:
 _RUNNER = pytest.StashKey[SuiteRunner]()
 
 
-def _runner(config: pytest.Config) -> SuiteRunner:
+def session_runner(config: pytest.Config) -> SuiteRunner:
+    """The test session's one runner (created on first use, closed and cleaned up at the end)."""
     if _RUNNER not in config.stash:
         workdir = Path(tempfile.mkdtemp(prefix="gatecheck-suite-runs-"))
         config.stash[_RUNNER] = SuiteRunner(workdir)
         config.add_cleanup(lambda: shutil.rmtree(workdir, ignore_errors=True))
         config.add_cleanup(config.stash[_RUNNER].close)
     return config.stash[_RUNNER]
-
-
-def pytest_collection_finish(session: pytest.Session) -> None:
-    """Queue the declared runs of every module that has a selected test."""
-    modules = {item.module for item in session.items if isinstance(item, pytest.Function)}
-    for module in sorted(modules, key=lambda m: m.__name__):
-        for suite, profile, faults in getattr(module, "SUITE_RUNS", ()):
-            _runner(session.config).submit(suite, profile=profile, faults=faults)
-
-
-@pytest.fixture(scope="session")
-def run_suite(pytestconfig: pytest.Config) -> SuiteRunner:
-    """Run a suite against a fresh mock: ``run_suite("streaming", faults=["no-done-sentinel"])``."""
-    return _runner(pytestconfig)
