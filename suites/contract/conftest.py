@@ -26,6 +26,7 @@ from schemathesis.schemas import BaseSchema
 
 from gatecheck.checks.registry import all_checks
 from gatecheck.checks.safety import ResourceTracker
+from gatecheck.checks.sse_events import wrap_chunk_schemas
 from gatecheck.checks.schemathesis_checks import failure_keys
 from gatecheck.contract import compat
 from gatecheck.contract.examples import add_inference_examples
@@ -178,6 +179,7 @@ def contract_schema(
 ) -> BaseSchema:
     """The one operation under test as a schemathesis schema, with its key and the settings."""
     document = single_operation_document(spec, contract_operation.method, contract_operation.path)
+    wrap_chunk_schemas(document, contract_operation.path, contract_operation.method)
     add_inference_examples(document, contract_operation.method, contract_operation.path, profile)
     config = contract_settings.schemathesis_config(
         base_url=contract_target.base_url,
