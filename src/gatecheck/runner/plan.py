@@ -20,9 +20,19 @@ from gatecheck.mock.faults import validate_faults
 from gatecheck.mock.settings import Flavor
 from gatecheck.reports.baseline import Baseline, load_baseline
 from gatecheck.runner.ids import Shard, parse_shard
+from gatecheck.runner.last_failed import last_failed
 from gatecheck.target import DEFAULT_API_KEY_ENV, DEFAULT_MANAGEMENT_KEY_ENV, Target, resolve_target
 
-__all__ = ["MOCK_FLAVORS", "RunOptions", "RunPlan", "Suite", "available_suites", "build_plan", "report_root"]
+__all__ = [
+    "MOCK_FLAVORS",
+    "RunOptions",
+    "RunPlan",
+    "Selection",
+    "Suite",
+    "available_suites",
+    "build_plan",
+    "report_root",
+]
 
 MOCK_FLAVORS: tuple[str, ...] = get_args(Flavor)
 DEFAULT_REPORT_DIR = "reports"
@@ -50,6 +60,9 @@ class RunOptions:
     examples: int | None = None
     config: str | None = None
     timeout: float | None = None
+    keyword: str | None = None
+    exitfirst: bool = False
+    last_failed: bool = False
     command: list[str] = field(default_factory=list)
 
 
@@ -59,6 +72,20 @@ class Suite:
 
     name: str
     path: Path
+
+
+@dataclass(frozen=True)
+class Selection:
+    """Which tests of the suites run, as pytest selects them: ``-k``, ``-x``, and ``--lf`` node ids."""
+
+    keyword: str | None = None
+    exitfirst: bool = False
+    nodeids: tuple[str, ...] = ()
+
+    @property
+    def narrowed(self) -> bool:
+        """Whether some suites may select none of their tests (then they are left out of reports)."""
+        return bool(self.keyword or self.nodeids)
 
 
 @dataclass
@@ -80,6 +107,7 @@ class RunPlan:
     allow_writes: bool = False
     faults: list[str] = field(default_factory=list)
     profile_arg: str | None = None
+    selection: Selection = field(default_factory=Selection)
 
     @property
     def secret_env(self) -> list[str]:
@@ -173,11 +201,15 @@ def build_plan(options: RunOptions, config: Config) -> RunPlan:
     _check_mock_flags(options, target)
     faults = sorted(validate_faults(options.mock_faults))
     seed = _default(options, config, "seed")
+    suites = _pick_suites(options.suites or config.defaults.get("suites"))
+    nodeids: tuple[str, ...] = ()
+    if options.last_failed:
+        suites, nodeids = last_failed(report_root(options, config), suites)
     return RunPlan(
         options=options,
         config=config,
         target=target,
-        suites=_pick_suites(options.suites or config.defaults.get("suites")),
+        suites=suites,
         seed=int(seed) if seed is not None else secrets.randbelow(2**31),
         shard=parse_shard(options.shard) if options.shard else None,
         baseline=load_baseline(options.baseline) if options.baseline else None,
@@ -189,6 +221,7 @@ def build_plan(options: RunOptions, config: Config) -> RunPlan:
         allow_writes=bool(_default(options, config, "allow_writes", False)),
         faults=faults,
         profile_arg=profile,
+        selection=Selection(options.keyword, options.exitfirst, nodeids),
     )
 
 
