@@ -22,7 +22,24 @@ Layout (one job per module):
 
 from __future__ import annotations
 
-from gatecheck.runner.plan import RunOptions
-from gatecheck.runner.session import EXIT_ERROR, EXIT_FAILURES, EXIT_OK, execute
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from gatecheck.runner.plan import RunOptions
+    from gatecheck.runner.session import EXIT_ERROR, EXIT_FAILURES, EXIT_OK, execute
 
 __all__ = ["EXIT_ERROR", "EXIT_FAILURES", "EXIT_OK", "RunOptions", "execute"]
+
+
+def __getattr__(name: str) -> Any:
+    """The package's names, imported on first use: ``gatecheck report`` only needs the summary
+    table from :mod:`gatecheck.runner.progress`, not the session and the mock behind it."""
+    if name == "RunOptions":
+        from gatecheck.runner.plan import RunOptions
+
+        return RunOptions
+    if name in __all__:
+        from gatecheck.runner import session
+
+        return getattr(session, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

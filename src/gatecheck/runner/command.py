@@ -101,7 +101,8 @@ def pytest_argv(
 ) -> list[str]:
     """``python -m pytest SUITE... ...`` with the plugin options, reports, shard and selection."""
     argv = [sys.executable, "-m", "pytest", *_paths(plan, suites), *plugin_args(), "-p", "no:cacheprovider"]
-    argv += ["--gatecheck-events", str(events), "--continue-on-collection-errors"]
+    # importlib: two suites may each hold a test_basic.py without clashing in one session
+    argv += ["--gatecheck-events", str(events), "--continue-on-collection-errors", "--import-mode=importlib"]
     for suite in suites:
         argv += ["--gatecheck-suites", str(suite.path)]
     argv += ["--junitxml", str(junit), "-o", "junit_family=xunit2", "-o", "junit_suite_name=gatecheck"]

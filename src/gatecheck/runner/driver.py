@@ -54,13 +54,19 @@ class _Session:
             elif happening.kind == "test-done" and happening.nodeid:
                 self.logs.test_done(recorder, happening.nodeid)
             elif happening.kind == "suite-done":
-                self._settle(happening.suite, assemble.suite_verdict(recorder.records()), None)
+                broken = bool(recorder.collect_errors)
+                self._settle(
+                    happening.suite, "error" if broken else assemble.suite_verdict(recorder.records()), None
+                )
                 self.run.checkpoint()
 
     def on_tick(self) -> None:
         current = self.tracker.current()
         if current is not None:
-            self.progress.update(self.tracker.recorders[current].progress())
+            counts = self.tracker.recorders[current].progress()
+            self.progress.update(
+                current, counts, done=self.tracker.finished_tests(), total=self.tracker.selected_tests()
+            )
 
     def _settle(self, name: str, status: str, error: str | None, exit_code: int | None = None) -> None:
         recorder = self.tracker.recorders[name]
@@ -74,7 +80,7 @@ class _Session:
         )
         if name not in self.tracker.started:  # never began (the session ended first): say so anyway
             self.progress.start(name, self.index[name], len(self.plan.suites))
-        self.progress.finish(status, recorder.progress(), recorder.duration())
+        self.progress.finish(name, status, recorder.progress(), recorder.duration())
         self.logs.finished(name, status, error)
 
     def execute(self) -> ChildResult:

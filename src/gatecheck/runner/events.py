@@ -38,6 +38,7 @@ _LONGREPR_LIMIT = 20_000
 _WRITER = pytest.StashKey["EventWriter"]()
 _ID = pytest.StashKey[str]()
 _INDEX = pytest.StashKey[int]()
+_COLLECTED = pytest.StashKey["Counter[str]"]()
 
 
 class EventWriter:
@@ -106,6 +107,7 @@ def pytest_configure(config: pytest.Config) -> None:
             parse_shard(shard)
         except Exception as exc:
             raise pytest.UsageError(f"gatecheck: {exc}") from None
+    config.pluginmanager.register(_CountFirst(), "gatecheck-runner-count")
     if path := config.getoption("gatecheck_events"):
         writer = config.stash[_WRITER] = EventWriter(path)
         config.pluginmanager.register(_Reporter(config, writer), "gatecheck-runner-events")
@@ -133,22 +135,32 @@ def _add_allure_labels(config: pytest.Config, item: pytest.Item) -> None:
             item.add_marker(pytest.mark.allure_label(str(marker.args[0]), label_type="feature"))
 
 
+class _CountFirst:
+    """Counts each suite's tests before anything (``-k``, shards) deselects some; registered
+    separately because a module can hold only one implementation of a hook."""
+
+    @pytest.hookimpl(tryfirst=True)
+    def pytest_collection_modifyitems(self, config: pytest.Config, items: list[pytest.Item]) -> None:
+        collected: Counter[str] = Counter({folder.name: 0 for folder in _suite_folders(config)})
+        for index, item in enumerate(items):
+            item.stash[_INDEX] = index
+            collected[_suite_of(config, item.path)[0]] += 1
+        config.stash[_COLLECTED] = collected
+
+
 @pytest.hookimpl(trylast=True)
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     """Give each item its stable id, keep only this shard's items, and say how many there were."""
     shard_text = config.getoption("gatecheck_shard")
     shard = parse_shard(shard_text) if shard_text else None
-    collected: Counter[str] = Counter({folder.name: 0 for folder in _suite_folders(config)})
-    chosen: Counter[str] = Counter(collected)
+    collected = config.stash.get(_COLLECTED, None) or Counter({_suite(config): len(items)})
+    chosen: Counter[str] = Counter({suite: 0 for suite in collected})
     selected, deselected = [], []
-    for index, item in enumerate(items):
+    for item in items:
         item.stash[_ID] = _item_id(config, item)
-        item.stash[_INDEX] = index
-        suite = _suite_of(config, item.path)[0]
-        collected[suite] += 1
         if in_shard(item.stash[_ID], shard):
             selected.append(item)
-            chosen[suite] += 1
+            chosen[_suite_of(config, item.path)[0]] += 1
         else:
             deselected.append(item)
         _add_allure_labels(config, item)
@@ -156,7 +168,7 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
         config.hook.pytest_deselected(items=deselected)
         items[:] = selected
     if writer := _writer(config):
-        for suite in collected or {_suite(config): 0}:
+        for suite in collected:
             writer.emit("collected", suite=suite, collected=collected[suite], selected=chosen[suite])
 
 

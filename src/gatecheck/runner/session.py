@@ -32,6 +32,7 @@ from gatecheck.reports.outcomes import GATING
 from gatecheck.reports.writer import update_latest, write_reports
 from gatecheck.runner import assemble
 from gatecheck.runner.driver import run_sessions
+from gatecheck.runner.failure_list import failure_listing
 from gatecheck.runner.plan import RunOptions, RunPlan, build_plan, report_root
 from gatecheck.runner.probe import probe
 from gatecheck.runner.progress import Progress, summary_table
@@ -182,7 +183,10 @@ def execute(options: RunOptions, *, out: TextIO, err: TextIO, interactive: bool 
             if not plan.target.is_mock:
                 assert plan.target.url is not None
                 probe(plan.target.url, plan.timeout)
-            run_sessions(run, progress)
+            try:
+                run_sessions(run, progress)
+            finally:
+                progress.close()
             run.assemble_tests()
             exit_code, status = _verdict(run), "complete"
     except GatecheckError as exc:
@@ -200,6 +204,8 @@ def execute(options: RunOptions, *, out: TextIO, err: TextIO, interactive: bool 
     clean = _finish(run, started, exit_code, status)
     if clean["suites"]:
         out.write(summary_table(clean) + "\n\n")
+    if listing := failure_listing(clean):
+        out.write(listing + "\n\n")
     if clean["run"]["error"]:
         err.write(f"gatecheck: error: {clean['run']['error']['message']}\n")
     out.write(f"gatecheck: {verdict_line(clean)}\nreports: {run_dir}\n")

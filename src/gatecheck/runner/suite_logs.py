@@ -33,7 +33,8 @@ class SuiteLogs:
         if state is None:
             return
         _, outcome, failure, reason = fold_phases(state.phases)
-        line = f"{outcome.upper():<15} {nodeid}" + (f"  ({reason})" if reason else "") + "\n"
+        test_id = next((e["gatecheck"]["id"] for e in state.phases.values() if e.get("gatecheck")), nodeid)
+        line = f"{outcome.upper():<15} {test_id}" + (f"  ({reason})" if reason else "") + "\n"
         if failure:
             line += "".join(f"    {row}\n" for row in str(failure.get("message", "")).splitlines())
         self._append(recorder.suite, line)
