@@ -162,3 +162,14 @@ def resolve_headers(headers: Mapping[str, str]) -> tuple[dict[str, str], list[st
 
         resolved[name] = HEADER_PLACEHOLDER.sub(fill, value)
     return resolved, secrets
+
+
+def check_url(url: str) -> str:
+    """A target's API base URL, refused with a one-line reason when it cannot be one."""
+    if not url.startswith(("http://", "https://")):
+        raise UsageError(f"--target must be an http:// or https:// base URL, not {url!r}")
+    if url.rstrip("/").endswith(("/chat/completions", "/models", "/embeddings")):
+        raise UsageError(
+            f"--target should be the API base URL (such as http://host:port/v1), not an endpoint: {url}"
+        )
+    return url.rstrip("/")
