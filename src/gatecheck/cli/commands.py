@@ -21,6 +21,11 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
         "run",
         "Run the conformance suites against a gateway (default: the built-in mock) and write reports.",
     ),
+    "probe": (
+        "gatecheck.cli.probe",
+        "probe",
+        "Ask a gateway what it serves (a few tiny requests) and propose its gatecheck.toml target section.",
+    ),
     "mock": (
         "gatecheck.cli.mock",
         "mock",

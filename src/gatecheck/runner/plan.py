@@ -22,6 +22,7 @@ from gatecheck.reports.baseline import Baseline, load_baseline
 from gatecheck.runner.ids import Shard, parse_shard
 from gatecheck.runner.last_failed import last_failed
 from gatecheck.target import DEFAULT_API_KEY_ENV, DEFAULT_MANAGEMENT_KEY_ENV, Target, resolve_target
+from gatecheck.target_settings import parse_flags
 
 __all__ = [
     "MOCK_FLAVORS",
@@ -60,6 +61,10 @@ class RunOptions:
     examples: int | None = None
     config: str | None = None
     timeout: float | None = None
+    models: list[str] = field(default_factory=list)  # ROLE=NAME, as given
+    headers: list[str] = field(default_factory=list)  # 'Name: value', as given
+    body_fields: list[str] = field(default_factory=list)  # NAME=JSON, as given
+    embedding_dimensions: int | None = None
     keyword: str | None = None
     exitfirst: bool = False
     last_failed: bool = False
@@ -197,6 +202,9 @@ def build_plan(options: RunOptions, config: Config) -> RunPlan:
         management_key_env=options.management_key_env,
         config=config,
         timeout=_default(options, config, "timeout"),
+        settings=parse_flags(
+            options.models, options.headers, options.body_fields, options.embedding_dimensions
+        ),
     )
     _check_mock_flags(options, target)
     faults = sorted(validate_faults(options.mock_faults))
