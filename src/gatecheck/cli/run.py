@@ -77,7 +77,14 @@ def _command_line(
     default=False,
     help="rerun only the tests that failed in the last run (read from REPORT_DIR/latest/results.json)",
 )
-@click.option("-n", "workers", metavar="auto|N", help="pytest-xdist worker processes per suite")
+@click.option(
+    "--concurrency",
+    type=click.IntRange(min=1),
+    metavar="N",
+    help="tests in flight at once, for latency-bound targets (default 8 for a real gateway, "
+    "1 for the built-in mock); results and their order do not depend on it",
+)
+@click.option("-n", "workers", metavar="auto|N", help="the same as --concurrency, in pytest-xdist's words")
 @click.option("--report-dir", metavar="DIR", help="where run folders go (default reports/)")
 @click.option(
     "--baseline",

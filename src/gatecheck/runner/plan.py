@@ -49,6 +49,7 @@ class RunOptions:
     management_key_env: str | None = None
     suites: list[str] | None = None
     workers: str | None = None
+    concurrency: int | None = None
     report_dir: str | None = None
     baseline: str | None = None
     seed: int | None = None
@@ -152,8 +153,21 @@ def _pick_suites(requested: list[str] | None) -> list[Suite]:
     return chosen
 
 
-def _workers(value: str | None) -> str | None:
-    if value is None or value == "auto":
+#: Tests in flight against a real gateway, which answers in hundreds of milliseconds.  The
+#: built-in mock answers in about one, so there extra worker processes only cost start-up.
+DEFAULT_CONCURRENCY = 8
+
+
+def _workers(value: str | None, concurrency: int | None, target: Target) -> str | None:
+    """pytest-xdist's ``-n`` for the session: ``--concurrency`` (or its default), or ``-n`` as given."""
+    if value is not None and concurrency is not None:
+        raise UsageError("give --concurrency or -n, not both (they set the same thing)")
+    if value is None:
+        chosen = concurrency if concurrency is not None else (1 if target.is_mock else DEFAULT_CONCURRENCY)
+        if chosen < 1:
+            raise UsageError(f"--concurrency must be at least 1, not {chosen}")
+        return str(chosen) if chosen > 1 else None
+    if value == "auto":
         return value
     if not value.isdigit() or int(value) < 1:
         raise UsageError(f"-n must be 'auto' or a positive number of worker processes, not {value!r}")
@@ -221,7 +235,7 @@ def build_plan(options: RunOptions, config: Config) -> RunPlan:
         seed=int(seed) if seed is not None else secrets.randbelow(2**31),
         shard=parse_shard(options.shard) if options.shard else None,
         baseline=load_baseline(options.baseline) if options.baseline else None,
-        workers=_workers(options.workers),
+        workers=_workers(options.workers, _default(options, config, "concurrency"), target),
         examples=_default(options, config, "examples"),
         timeout=_default(options, config, "timeout"),
         max_requests=_default(options, config, "max_requests"),

@@ -24,6 +24,7 @@ from typing import Any, TextIO
 
 from gatecheck.config import Config, load_config
 from gatecheck.errors import GatecheckError, UsageError
+from gatecheck.plugin.fixtures import REAL_TARGET_DEFAULT_REQUESTS
 from gatecheck.redact import Redactor, default_redactor
 from gatecheck.reports.baseline import apply_baseline
 from gatecheck.reports.history import append_history, history_entry
@@ -183,6 +184,8 @@ def execute(options: RunOptions, *, out: TextIO, err: TextIO, interactive: bool 
             if not plan.target.is_mock:
                 assert plan.target.url is not None
                 probe(plan.target.url, plan.timeout)
+                # the probe was one request of the budget; the session gets the rest
+                plan.max_requests = max(1, (plan.max_requests or REAL_TARGET_DEFAULT_REQUESTS) - 1)
             try:
                 run_sessions(run, progress)
             finally:
