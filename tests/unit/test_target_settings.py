@@ -160,3 +160,15 @@ def test_clients_carry_the_targets_headers() -> None:
     with make_client("http://gw.test/v1", "sk-key-0123456789", headers={"X-Tenant": "acme"}) as client:
         assert client.headers["X-Tenant"] == "acme"
         assert client.headers["Authorization"] == "Bearer sk-key-0123456789"
+
+
+def test_contract_cases_carry_the_targets_headers() -> None:
+    from gatecheck.contract.settings import ContractSettings
+
+    config = ContractSettings(seed=1).schemathesis_config(
+        key="sk-key-0123456789", headers={"X-Tenant": "acme"}
+    )
+    assert config.projects.get({}).headers == {
+        "X-Tenant": "acme",
+        "Authorization": "Bearer sk-key-0123456789",
+    }
