@@ -105,3 +105,17 @@ def test_probed_section_gives_the_verdicts_of_a_hand_written_one(
     assert hand.exit_code == auto.exit_code, hand.stdout + auto.stdout
     assert hand.outcomes() == auto.outcomes()
     assert "passed" in set(hand.outcomes().values())
+
+
+def test_named_models_are_tried_first_and_kept(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    settings = MockSettings()
+    monkeypatch.setenv("PROBE_KEY", settings.api_key)
+    monkeypatch.chdir(tmp_path)
+    with MockServer(settings) as server:
+        result = _probe(
+            server.base_url, "--name", "n", "--model", "chat=openai/gpt-4.1", "--model", "failing=x-1"
+        )
+    assert result.exit_code == 0, result.stdout + result.stderr
+    models = tomllib.loads(result.stdout[result.stdout.index("[targets.n]") :])["targets"]["n"]["models"]
+    assert (models["chat"], models["failing"]) == ("openai/gpt-4.1", "x-1")
+    assert result.stdout.index("POST /chat/completions openai/gpt-4.1") < result.stdout.index("gpt-4o-mini")
