@@ -66,6 +66,7 @@ CONFIG_SCHEMA: dict[str, Any] = {
                 "examples": {"type": "integer", "minimum": 1},
                 "max_requests": {"type": "integer", "minimum": 1},
                 "max_tokens": {"type": "integer", "minimum": 1},
+                "concurrency": {"type": "integer", "minimum": 1},
                 "timeout": {"type": "number", "exclusiveMinimum": 0},
                 "allow_writes": {"type": "boolean"},
             },

@@ -120,6 +120,7 @@ def gateway(pytestconfig: pytest.Config) -> Iterator[Gateway]:
         assert target.url is not None
         for secret in (target.api_key, target.management_key, *target.secrets):
             default_redactor.add(secret)
+        budget.charge_request()  # the probe is a request like any other: the budget counts it
         if reason := _probe(target.url, target.timeout):
             pytest.exit(f"gatecheck: target {target.url} is unreachable: {reason}", returncode=2)
         yield Gateway(target, target.url, target.api_key, target.management_key, budget)
