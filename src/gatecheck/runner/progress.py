@@ -60,7 +60,8 @@ class Progress:
         self._write_line(f"{self._prefix} {_counts_text(counts)}  {now - self._started:5.1f}s")
 
     def finish(self, status: str, counts: Mapping[str, int], duration: float) -> None:
-        self._write_line(f"{self._prefix} {status:<7} {_counts_text(counts)}  {duration:5.1f}s")
+        shown = LABELS.get(status, status)
+        self._write_line(f"{self._prefix} {shown:<7} {_counts_text(counts)}  {duration:5.1f}s")
         if self.interactive:
             self.stream.write("\n")
             self._width = 0
@@ -89,7 +90,10 @@ def summary_table(results: Mapping[str, Any]) -> str:
         name.ljust(width) if i < 2 else name.rjust(width) for i, (name, width) in enumerate(_TABLE)
     )
     lines = [head.rstrip(), "-" * len(head)]
-    rows = [(s["name"], s["status"], s["counts"], s.get("duration_s")) for s in results["suites"]]
+    rows = [
+        (s["name"], LABELS.get(s["status"], s["status"]), s["counts"], s.get("duration_s"))
+        for s in results["suites"]
+    ]
     summary = results["summary"]
     total_time = results["run"].get("duration_s")
     for name, status, counts, duration in [*rows, ("total", "", summary["counts"], total_time)]:
