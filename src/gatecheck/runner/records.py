@@ -30,6 +30,14 @@ class _TestState:
         return "teardown" in self.phases or "???" in self.phases
 
 
+def _collection_index(state: _TestState) -> float:
+    for event in state.phases.values():
+        index = (event.get("gatecheck") or {}).get("index")
+        if isinstance(index, int):
+            return index
+    return math.inf  # an event from an older plugin: after the indexed ones, in arrival order
+
+
 def _message(longrepr: str, fallback: str) -> str:
     """The explanation lines of a pytest failure ('E   ...'), which say expected versus received."""
     lines = [line[1:].strip() for line in longrepr.splitlines() if line.startswith("E ")]
@@ -155,7 +163,9 @@ class SuiteRecorder:
         info: dict[str, Any] = {}
         pairs: list[list[Any]] = []
         for event in state.phases.values():
-            info.update({k: v for k, v in (event.get("gatecheck") or {}).items() if k != "failure"})
+            info.update(
+                {k: v for k, v in (event.get("gatecheck") or {}).items() if k not in ("failure", "index")}
+            )
             pairs = event.get("user_properties") or pairs
         metrics, props, operation = _properties(pairs)
         if operation is None and failure and failure.get("operation"):
@@ -199,7 +209,21 @@ class SuiteRecorder:
             "baseline_reason": None,
         }
 
+    def finished(self) -> int:
+        """How many of the suite's tests have finished (all phases reported)."""
+        return sum(1 for state in self.tests.values() if state.done)
+
+    def duration(self) -> float:
+        """Seconds the suite's tests took, phase by phase (its share of a shared session)."""
+        phases = (event for state in self.tests.values() for event in state.phases.values())
+        return sum(float(event.get("duration") or 0.0) for event in phases)
+
     def records(self) -> list[dict[str, Any]]:
-        """One record per test that reached at least one phase, plus one per collection error."""
-        tests = [self._record(s) for s in self.tests.values()]
+        """One record per test that reached at least one phase, plus one per collection error.
+
+        In collection order, whatever order the tests finished in (under xdist that depends on
+        the number of workers), so reports do not depend on concurrency.
+        """
+        ordered = sorted(self.tests.values(), key=_collection_index)
+        tests = [self._record(s) for s in ordered]
         return tests + [self._collect_error_record(e) for e in self.collect_errors]
