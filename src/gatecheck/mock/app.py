@@ -24,7 +24,7 @@ from starlette.routing import BaseRoute, Mount
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from gatecheck.mock.admin import admin_routes
-from gatecheck.mock.errors import MockHTTPError, envelope
+from gatecheck.mock.errors import MockHTTPError, anthropic_envelope, envelope
 from gatecheck.mock.inference import Context, inference_routes
 from gatecheck.mock.inference.body import MalformedJSON
 from gatecheck.mock.inference.routing import UpstreamError
@@ -55,6 +55,8 @@ def render_error(ctx: Context, request: Request, exc: MockHTTPError) -> Response
         body["error"] = {**body["error"], "message": body["error"]["message"] + echoed}
     if "vague-error-messages" in faults:
         body["error"] = {**body["error"], "message": HTTPStatus(exc.status).phrase, "param": None}
+    if getattr(request.state, "error_style", None) == "anthropic":
+        body = anthropic_envelope(body, exc.status, ctx.shapes.new_id("req_"))
     if "bad-error-envelope" in faults:
         return PlainTextResponse(body["error"]["message"], status, headers)
     return JSONResponse(body, status, headers)

@@ -217,6 +217,7 @@ def _frames(
 
 async def messages(ctx: Context, request: Request) -> Response:
     started = time.perf_counter()
+    request.state.error_style = "anthropic"  # errors as OpenRouter's AnthropicMessagesErrorResponse
     principal: Principal = admit(ctx, request)
     body = await read_request(ctx, request, "/messages")
     spec = _spec(body)

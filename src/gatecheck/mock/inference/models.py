@@ -107,6 +107,12 @@ def openrouter_entry(m: CatalogModel) -> dict[str, Any]:
         },
         "per_request_limits": None,
         "supported_parameters": list(m.supported_parameters),
+        # required by OpenRouter's official Model schema, absent from the 004 seed: null or known
+        "default_parameters": None,
+        "supported_voices": None,
+        "knowledge_cutoff": None,
+        "expiration_date": None,
+        "links": {"details": f"/api/v1/models/{m.id}/endpoints"},
     }
 
 
@@ -207,7 +213,9 @@ def _filtered(ctx: Context, request: Request) -> list[dict[str, Any]]:
 
 async def openrouter_models(ctx: Context, request: Request) -> Response:
     _catalog_caller(ctx, request)
-    return json_response({"data": _filtered(ctx, request)})
+    data = _filtered(ctx, request)
+    # total_count and links are the official ModelsListResponse's; the whole list is one page
+    return json_response({"data": data, "total_count": len(data), "links": {"next": None}})
 
 
 async def models_count(ctx: Context, request: Request) -> Response:
