@@ -12,12 +12,12 @@ from gatecheck.runner.child import run_child
 from gatecheck.runner.progress import Progress, summary_table
 
 TABLE = """\
-suite             status   tests passed failed error baselined fixed  n/a skipped    time
------------------------------------------------------------------------------------------
-contract          failed      12      9      2     0         1     0    0       0    3.2s
-streaming         error        0      0      0     0         0     0    0       0       -
------------------------------------------------------------------------------------------
-total                         12      9      2     0         1     0    0       0    4.0s"""
+suite             status   tests passed failed error inconcl. not run baselined fixed skipped  n/a    time
+----------------------------------------------------------------------------------------------------------
+contract          failed      12      9      2     0        0       0         1     0       0    0    3.2s
+streaming         error        0      0      0     0        0       0         0     0       0    0       -
+----------------------------------------------------------------------------------------------------------
+total                         12      9      2     0        0       0         1     0       0    0    4.0s"""
 
 
 def test_the_summary_table_snapshot() -> None:

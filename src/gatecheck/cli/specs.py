@@ -77,6 +77,8 @@ def show(name: str, spec_format: str, output_format: str, raw: bool) -> None:
     NAME is a bundled spec, a spec folder, or an OpenAPI (.yaml/.yml/.json) or LAP (.lap) file.
     """
     spec = load_spec(name)
+    if spec.level != "clean" and not raw:
+        click.echo(f"gatecheck: {spec.summary()}", err=True)
     document = spec.raw if raw else spec.document
     if spec_format == "lap":
         click.echo(_as_lap(spec.source_path, document, verbatim=raw and spec.format == "lap"), nl=False)

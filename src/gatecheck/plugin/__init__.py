@@ -13,9 +13,7 @@ from gatecheck.plugin import fixtures
 from gatecheck.plugin.options import add_options
 from gatecheck.profiles import CAPABILITIES
 
-__all__ = ["NOT_APPLICABLE"]
-
-NOT_APPLICABLE = "not applicable"
+__all__: list[str] = []
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:

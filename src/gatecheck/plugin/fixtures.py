@@ -19,6 +19,7 @@ from gatecheck.http import make_client
 from gatecheck.profiles import Profile
 from gatecheck.redact import default_redactor
 from gatecheck.target import Target, resolve_target
+from gatecheck.verdicts import not_applicable
 
 __all__ = ["Gateway"]
 
@@ -207,7 +208,7 @@ def pytest_runtest_setup(item: pytest.Item) -> None:
         name = marker.args[0]
         item.user_properties.append(("capability", name))
         if not target.profile.claims(name):
-            pytest.skip(f"not applicable: profile {target.profile.name} does not claim {name!r}")
+            not_applicable(f"profile {target.profile.name} does not claim {name!r}")
     if item.get_closest_marker("writes") and not target.is_mock and not item.config.getoption("allow_writes"):
         pytest.skip("creates or deletes resources on a real gateway: rerun with --allow-writes to include it")
 

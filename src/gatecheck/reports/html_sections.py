@@ -12,13 +12,22 @@ from html import escape
 from typing import Any
 
 from gatecheck.reports.metrics import series
-from gatecheck.reports.outcomes import GATING, OUTCOMES
+from gatecheck.reports.outcomes import GATING, LABELS, OUTCOMES
 from gatecheck.reports.svg import distribution_chart
 
 __all__ = ["LABELS", "failures", "num", "pill", "shapes", "tests", "timings"]
 
-LABELS = {"not-applicable": "n/a"}
-_TABLE_ORDER = ("failed", "error", "baselined", "fixed", "passed", "skipped", "not-applicable")
+_TABLE_ORDER = (
+    "failed",
+    "error",
+    "inconclusive",
+    "not-run",
+    "baselined",
+    "fixed",
+    "passed",
+    "skipped",
+    "not-applicable",
+)
 _LATENCY_METRICS = (
     ("total_ms", "Latency per operation"),
     ("ttft_ms", "Time to first token per operation"),
@@ -89,7 +98,7 @@ def timings(results: Mapping[str, Any]) -> str:
             charts.append(f"<h3>{escape(title)}</h3><div class='chart'>{chart}</div>")
     durations: dict[str, list[float]] = defaultdict(list)
     for test in results["tests"]:
-        if test["outcome"] not in ("skipped", "not-applicable"):
+        if test["outcome"] not in ("skipped", "not-applicable", "not-run"):
             durations[test["suite"]].append(test["duration_s"] * 1000)
     if chart := distribution_chart(
         dict(sorted(durations.items())), unit="ms", title="Test duration per suite"

@@ -38,6 +38,10 @@ def mangle(nodeid: str) -> tuple[str, str]:
     return ".".join(names[:-1]), names[-1]
 
 
+#: Skips that gatecheck, not pytest, decided: typed in JUnit so CI annotations can tell them apart.
+_DECIDED_SKIPS = ("not-applicable", "inconclusive", "not-run")
+
+
 def _clean(text: Any, redactor: Redactor) -> str:
     return _ILLEGAL_XML.sub(lambda m: f"\\x{ord(m.group()):02x}", redactor.text(str(text)))
 
@@ -51,7 +55,7 @@ def _skip_element(test: Mapping[str, Any]) -> ET.Element:
         )
         element.text = failure.get("message", "")
         return element
-    kind = "gatecheck.not-applicable" if test["outcome"] == "not-applicable" else "pytest.skip"
+    kind = f"gatecheck.{test['outcome']}" if test["outcome"] in _DECIDED_SKIPS else "pytest.skip"
     return ET.Element("skipped", type=kind, message=test.get("skip_reason") or "skipped")
 
 
@@ -63,7 +67,7 @@ def _result_children(test: Mapping[str, Any]) -> list[ET.Element]:
         )
         element.text = failure.get("traceback") or failure.get("message", "")
         return [element]
-    if outcome in ("baselined", "skipped", "not-applicable"):
+    if outcome in ("baselined", "skipped", *_DECIDED_SKIPS):
         return [_skip_element(test)]
     return []
 
@@ -77,7 +81,7 @@ def _testcase(test: Mapping[str, Any]) -> ET.Element:
 
 def _apply_outcome(case: ET.Element, test: Mapping[str, Any]) -> None:
     """Make a pytest-written testcase say what gatecheck decided (baselined, not applicable)."""
-    if test["outcome"] not in ("baselined", "not-applicable"):
+    if test["outcome"] not in ("baselined", *_DECIDED_SKIPS):
         return
     for child in [c for c in case if c.tag in ("failure", "error", "skipped")]:
         case.remove(child)

@@ -10,12 +10,12 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from gatecheck.reports.outcomes import GATING
+from gatecheck.reports.outcomes import GATING, LABELS, OUTCOMES
 
 __all__ = ["cell", "fence", "render_summary", "verdict_line"]
 
-_COLUMNS = ("passed", "failed", "error", "baselined", "fixed", "skipped", "not-applicable")
-_HEAD = ("passed", "failed", "error", "baselined", "fixed", "skipped", "n/a")
+_COLUMNS = OUTCOMES
+_HEAD = tuple(LABELS.get(o, o) for o in OUTCOMES)
 
 
 def cell(text: Any) -> str:
@@ -160,6 +160,15 @@ def render_summary(results: Mapping[str, Any]) -> str:
     if results.get("baseline") and results["baseline"]["stale"]:
         lines += ["## Stale baseline entries (not produced by this run)", ""]
         lines += [f"- `{i}`" for i in results["baseline"]["stale"]] + [""]
+    lines += _listing(
+        "Inconclusive (the evidence could not decide)",
+        [t for t in tests if t["outcome"] == "inconclusive"],
+        "skip_reason",
+        False,
+    )
+    lines += _listing(
+        "Not run (budget spent)", [t for t in tests if t["outcome"] == "not-run"], "skip_reason", True
+    )
     lines += _listing(
         "Not applicable", [t for t in tests if t["outcome"] == "not-applicable"], "skip_reason", True
     )

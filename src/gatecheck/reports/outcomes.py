@@ -1,7 +1,9 @@
 """The outcomes a test can have in a gatecheck report, and how they roll up.
 
 pytest knows passed/failed/skipped; a conformance report needs more words: a skip because the
-profile does not claim a capability is *not applicable* (not a gap in coverage), a failure the
+profile does not claim a capability is *not applicable* (not a gap in coverage), a test whose
+evidence could not decide is *inconclusive*, one the budget stopped is *not run* (those three
+words come from :mod:`gatecheck.verdicts`, which tests use to report them), a failure the
 baseline accepts is *baselined* (reported, not gating), and a baselined failure that now passes
 is *fixed* (time to shrink the baseline).  Every report reads these tuples, so the order of
 columns and the colours stay the same everywhere.
@@ -12,9 +14,12 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable, Mapping
 
+from gatecheck.verdicts import INCONCLUSIVE, NOT_APPLICABLE, NOT_RUN
+
 __all__ = [
     "FAILING",
     "GATING",
+    "LABELS",
     "NO_CAPABILITY",
     "OUTCOMES",
     "PASSING",
@@ -24,7 +29,19 @@ __all__ = [
 ]
 
 #: Every outcome, in the order reports show them.
-OUTCOMES: tuple[str, ...] = ("passed", "failed", "error", "baselined", "fixed", "skipped", "not-applicable")
+OUTCOMES: tuple[str, ...] = (
+    "passed",
+    "failed",
+    "error",
+    INCONCLUSIVE,
+    NOT_RUN,
+    "baselined",
+    "fixed",
+    "skipped",
+    NOT_APPLICABLE,
+)
+#: Short column headings where the outcome's own name is too wide.
+LABELS: dict[str, str] = {NOT_APPLICABLE: "n/a", INCONCLUSIVE: "inconcl.", NOT_RUN: "not run"}
 #: Outcomes that fail the run (exit 1).
 GATING = frozenset({"failed", "error"})
 #: Outcomes where the gateway did not meet the contract, accepted or not.
@@ -57,6 +74,8 @@ def capability_status(counts: Mapping[str, int]) -> str:
         return "baselined"
     if counts.get("passed", 0) or counts.get("fixed", 0):
         return "passing"
+    if counts.get(INCONCLUSIVE, 0):
+        return INCONCLUSIVE
     if counts.get("not-applicable", 0):
         return "not-applicable"
     if counts.get("skipped", 0):

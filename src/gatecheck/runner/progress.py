@@ -11,15 +11,11 @@ import time
 from collections.abc import Mapping
 from typing import Any, TextIO
 
+from gatecheck.reports.outcomes import LABELS, OUTCOMES
+
 __all__ = ["Progress", "summary_table"]
 
-_SHORT = (
-    ("passed", "passed"),
-    ("failed", "failed"),
-    ("error", "error"),
-    ("not-applicable", "n/a"),
-    ("skipped", "skipped"),
-)
+_SHORT = tuple((key, LABELS.get(key, key)) for key in OUTCOMES if key not in ("baselined", "fixed"))
 _REDRAW = 0.25
 
 
@@ -81,14 +77,10 @@ _TABLE = (
     ("tests", 6),
     ("passed", 7),
     ("failed", 7),
-    ("error", 6),
-    ("baselined", 10),
-    ("fixed", 6),
-    ("n/a", 5),
-    ("skipped", 8),
+    *((LABELS.get(key, key), max(5, len(LABELS.get(key, key)) + 1)) for key in OUTCOMES[2:]),
     ("time", 8),
 )
-_KEYS = ("passed", "failed", "error", "baselined", "fixed", "not-applicable", "skipped")
+_KEYS = OUTCOMES
 
 
 def summary_table(results: Mapping[str, Any]) -> str:

@@ -13,10 +13,10 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from gatecheck.reports.outcomes import OUTCOMES
+from gatecheck.verdicts import outcome_of_skip
 
-__all__ = ["NOT_APPLICABLE_PREFIX", "SuiteRecorder", "fold_phases"]
+__all__ = ["SuiteRecorder", "fold_phases"]
 
-NOT_APPLICABLE_PREFIX = "not applicable"
 _MESSAGE_LIMIT = 4000
 
 
@@ -72,8 +72,7 @@ def fold_phases(phases: dict[str, dict[str, Any]]) -> tuple[str, str, dict[str, 
         event = phases.get(when)
         if event and event.get("outcome") == "skipped":
             reason = event.get("skip_reason") or "skipped"
-            outcome = "not-applicable" if reason.startswith(NOT_APPLICABLE_PREFIX) else "skipped"
-            return "skipped", outcome, None, reason
+            return "skipped", outcome_of_skip(reason), None, reason
     return "passed", "passed", None, None
 
 
