@@ -18,8 +18,9 @@ clients; this adds what several suites need on top:
     writer reads) without its warning under JUnit's xunit2 family, which warnings-as-errors
     would turn into a test error.
 ``paced_streams``
-    on the mock, spaces stream chunks a few milliseconds apart (through ``/_mock/timing``, where
-    the mock has it) so time to first token means something; on a real gateway it does nothing.
+    on the mock, spaces stream chunks a few milliseconds apart (through ``/_mock/timing``; a mock
+    without it is a harness error, never a silent unpaced run) so time to first token means
+    something; on a real gateway it does nothing.
 """
 
 from __future__ import annotations
@@ -30,6 +31,7 @@ from typing import Any
 import httpx
 import pytest
 
+from gatecheck.errors import GatecheckError
 from gatecheck.plugin.fixtures import Gateway
 from gatecheck.profiles import Profile
 from gatecheck.scenario import DEFAULT_TIMEOUT, expect_status, operation
@@ -85,6 +87,16 @@ def upstream_failure(mock_control: httpx.Client, profile: Profile) -> Iterator[C
     _put_plan(mock_control, [])
 
 
+def _timing(response: httpx.Response) -> dict[str, Any]:
+    """The mock's stream timing; gatecheck's own mock refusing its admin API is a harness error."""
+    if response.status_code != 200:
+        raise GatecheckError(
+            f"the mock's {response.request.method} /_mock/timing answered HTTP {response.status_code}: "
+            "streams cannot be paced, so time to first token would mean nothing"
+        )
+    return dict(response.json())
+
+
 @pytest.fixture
 def paced_streams(gateway: Gateway, request: pytest.FixtureRequest) -> Iterator[None]:
     """Chunk spacing on the mock for the time the test runs; real gateways pace themselves."""
@@ -92,12 +104,7 @@ def paced_streams(gateway: Gateway, request: pytest.FixtureRequest) -> Iterator[
         yield
         return
     mock_control: httpx.Client = request.getfixturevalue("mock_control")
-    before = mock_control.get("timing")
-    if before.status_code == 404:  # a mock without the control: its reads still show buffering
-        yield
-        return
-    expect_status(before, 200, "GET /_mock/timing", check="mock-control")
-    response = mock_control.put("timing", json={**before.json(), "chunk_gap": MOCK_CHUNK_GAP})
-    expect_status(response, 200, "PUT /_mock/timing", check="mock-control")
+    before = _timing(mock_control.get("timing"))
+    _timing(mock_control.put("timing", json={**before, "chunk_gap": MOCK_CHUNK_GAP}))
     yield
-    mock_control.put("timing", json=before.json())
+    mock_control.put("timing", json=before)

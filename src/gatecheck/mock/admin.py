@@ -124,6 +124,33 @@ async def put_policies(ctx: Context, request: Request) -> dict[str, Any]:
     return {"fallback_policies": ctx.settings.fallback_policies}
 
 
+_TIMING = ("first_token_delay", "chunk_gap")
+_MAX_DELAY = 60.0  # seconds; past this a stream would outlive any client's read timeout
+
+
+def _timing_body(ctx: Context) -> dict[str, Any]:
+    return {name: getattr(ctx.settings, name) for name in _TIMING}
+
+
+async def get_timing(ctx: Context, request: Request) -> dict[str, Any]:
+    return _timing_body(ctx)
+
+
+async def put_timing(ctx: Context, request: Request) -> dict[str, Any]:
+    """Stream pacing in seconds: ``first_token_delay`` before the first chunk, ``chunk_gap`` between
+    chunks; keys left out keep their value, ``POST /_mock/reset`` restores the startup ones."""
+    data = await _json(request)
+    if not isinstance(data, dict) or not data or set(data) - set(_TIMING):
+        raise _Refused(400, f"expected an object with {' and/or '.join(_TIMING)} (seconds)")
+    for name, value in data.items():
+        number = isinstance(value, int | float) and not isinstance(value, bool)
+        if not number or not 0 <= value <= _MAX_DELAY:
+            raise _Refused(400, f"{name} must be a number of seconds from 0 to {_MAX_DELAY:g}")
+    for name, value in data.items():
+        setattr(ctx.settings, name, float(value))
+    return _timing_body(ctx)
+
+
 async def reset(ctx: Context, request: Request) -> dict[str, Any]:
     ctx.reset()
     return {"reset": True, "faults": sorted(ctx.faults), "fault_plan": ctx.plan.snapshot()}
@@ -154,6 +181,8 @@ def admin_routes(ctx: Context) -> list[BaseRoute]:
         ("/reset", "POST", reset),
         ("/fallback-policies", "GET", get_policies),
         ("/fallback-policies", "PUT", put_policies),
+        ("/timing", "GET", get_timing),
+        ("/timing", "PUT", put_timing),
     ]
     routes: list[BaseRoute] = [Route("/health", partial(health, ctx), methods=["GET"])]
     routes.append(Route("/regions", partial(regions, ctx), methods=["GET"]))
