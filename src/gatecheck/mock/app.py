@@ -30,6 +30,7 @@ from gatecheck.mock.inference.body import MalformedJSON
 from gatecheck.mock.inference.routing import UpstreamError
 from gatecheck.mock.management import routes as management_routes
 from gatecheck.mock.regions import regional_mounts
+from gatecheck.mock.requestlog import RequestLog
 from gatecheck.mock.settings import MockSettings
 from gatecheck.mock.store import open_accounts
 
@@ -118,7 +119,7 @@ def create_app(settings: MockSettings | None = None) -> Starlette:
     ]
     app = Starlette(
         routes=routes,
-        middleware=[Middleware(_CatchAll)],
+        middleware=[Middleware(RequestLog, faults=lambda: ctx.faults), Middleware(_CatchAll)],
         exception_handlers={MockHTTPError: on_mock_error, HTTPException: _routing_error},
         lifespan=lifespan,
     )
