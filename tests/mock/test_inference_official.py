@@ -70,7 +70,8 @@ def test_openrouter_catalogs_are_official(openrouter: MockClient, official: Chec
     official(openrouter.get("/models").json(), "ModelsListResponse")
     zdr = openrouter.get("/endpoints/zdr").json()["data"]
     for entry in zdr:
-        official(entry["provider_name"], "ProviderName")
+        official(entry, "PublicEndpoint")
+    official(openrouter.get("/embeddings/models").json(), "ModelsListResponse")
 
 
 def test_messages_errors_use_the_anthropic_envelope(openrouter: MockClient) -> None:
