@@ -20,7 +20,9 @@ clients; this adds what several suites need on top:
 ``paced_streams``
     on the mock, spaces stream chunks a few milliseconds apart (through ``/_mock/timing``; a mock
     without it is a harness error, never a silent unpaced run) so time to first token means
-    something; on a real gateway it does nothing.
+    something, and gives the gap it set (seconds between content chunks the target is known to
+    take); on a real gateway it does nothing and gives None: nobody knows how fast a real target
+    produces its tokens.
 """
 
 from __future__ import annotations
@@ -98,13 +100,13 @@ def _timing(response: httpx.Response) -> dict[str, Any]:
 
 
 @pytest.fixture
-def paced_streams(gateway: Gateway, request: pytest.FixtureRequest) -> Iterator[None]:
+def paced_streams(gateway: Gateway, request: pytest.FixtureRequest) -> Iterator[float | None]:
     """Chunk spacing on the mock for the time the test runs; real gateways pace themselves."""
     if not gateway.is_mock:
-        yield
+        yield None
         return
     mock_control: httpx.Client = request.getfixturevalue("mock_control")
     before = _timing(mock_control.get("timing"))
     _timing(mock_control.put("timing", json={**before, "chunk_gap": MOCK_CHUNK_GAP}))
-    yield
+    yield MOCK_CHUNK_GAP
     mock_control.put("timing", json=before)

@@ -7,11 +7,13 @@ harness error instead of a confusing 401.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
+from typing import Any
 
 import httpx
 
 from gatecheck.budget import Budget
+from gatecheck.extra_body import ExtraBodyTransport
 from gatecheck.shapes import record_shape
 
 __all__ = ["make_client"]
@@ -55,14 +57,20 @@ def make_client(
     timeout: float = 30.0,
     budget: Budget | None = None,
     headers: dict[str, str] | None = None,
+    body: Mapping[str, Any] | None = None,
 ) -> httpx.Client:
-    """A client for ``base_url``; paths given to it are relative (``client.post("chat/completions")``)."""
+    """A client for ``base_url``; paths given to it are relative (``client.post("chat/completions")``).
+
+    ``body`` holds extra fields for every inference request body (``--body-field``).
+    """
     budget = budget or Budget()
     all_headers = {"User-Agent": "gatecheck", **(headers or {})}
     if key:
         all_headers["Authorization"] = f"Bearer {key}"
+    transport = ExtraBodyTransport(httpx.HTTPTransport(), body) if body else None
     return httpx.Client(
         base_url=base_url.rstrip("/") + "/",
+        transport=transport,
         headers=all_headers,
         timeout=httpx.Timeout(timeout, connect=min(timeout, 5.0)),
         event_hooks={

@@ -124,31 +124,26 @@ async def put_policies(ctx: Context, request: Request) -> dict[str, Any]:
     return {"fallback_policies": ctx.settings.fallback_policies}
 
 
-_TIMING = ("first_token_delay", "chunk_gap")
-_MAX_DELAY = 60.0  # seconds; past this a stream would outlive any client's read timeout
-
-
-def _timing_body(ctx: Context) -> dict[str, Any]:
-    return {name: getattr(ctx.settings, name) for name in _TIMING}
+#: ``/_mock/timing`` field -> MockSettings attribute; seconds, at most :data:`_MAX_DELAY`.
+_TIMING = {"first_token": "first_token_delay", "chunk_gap": "chunk_gap"}
+_MAX_DELAY = 5.0
 
 
 async def get_timing(ctx: Context, request: Request) -> dict[str, Any]:
-    return _timing_body(ctx)
+    """Stream pacing, so a scenario that times a stream knows how long the mock takes to make it."""
+    return {name: getattr(ctx.settings, attr) for name, attr in _TIMING.items()}
 
 
 async def put_timing(ctx: Context, request: Request) -> dict[str, Any]:
-    """Stream pacing in seconds: ``first_token_delay`` before the first chunk, ``chunk_gap`` between
-    chunks; keys left out keep their value, ``POST /_mock/reset`` restores the startup ones."""
     data = await _json(request)
-    if not isinstance(data, dict) or not data or set(data) - set(_TIMING):
-        raise _Refused(400, f"expected an object with {' and/or '.join(_TIMING)} (seconds)")
+    if not isinstance(data, dict) or not set(data) <= set(_TIMING):
+        raise _Refused(400, f"expected an object with some of {sorted(_TIMING)}")
     for name, value in data.items():
-        number = isinstance(value, int | float) and not isinstance(value, bool)
-        if not number or not 0 <= value <= _MAX_DELAY:
-            raise _Refused(400, f"{name} must be a number of seconds from 0 to {_MAX_DELAY:g}")
+        if isinstance(value, bool) or not isinstance(value, int | float) or not 0 <= value <= _MAX_DELAY:
+            raise _Refused(400, f"{name} must be a number of seconds from 0 to {_MAX_DELAY}")
     for name, value in data.items():
-        setattr(ctx.settings, name, float(value))
-    return _timing_body(ctx)
+        setattr(ctx.settings, _TIMING[name], float(value))
+    return await get_timing(ctx, request)
 
 
 async def reset(ctx: Context, request: Request) -> dict[str, Any]:
