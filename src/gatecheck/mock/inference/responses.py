@@ -231,6 +231,11 @@ def response_object(ctx: Context, meta: Meta, req: ResponsesRequest, answer: Ans
         "id": meta.id,
         "object": "response",
         "created_at": meta.created,
+        # completed_at and the penalties are required (nullable) by OpenRouter's official
+        # OpenResponsesResult and present in OpenAI's Response object
+        "completed_at": meta.created if status == "completed" else None,
+        "presence_penalty": None,
+        "frequency_penalty": None,
         "status": status,
         "error": None,
         "incomplete_details": {"reason": "max_output_tokens"} if incomplete else None,
