@@ -232,6 +232,7 @@ def check_event_schemas(capture: StreamCapture, schema: EventSchema) -> None:
         error: ValidationError | None = best_match(schema.validator.iter_errors(chunk))
         if error is None:
             continue
+        error = _deepest(error)
         where = json_path(error.absolute_path)
         raise ContractViolation(
             f"Event {index} does not match the chunk schema at {where}",
@@ -241,6 +242,19 @@ def check_event_schemas(capture: StreamCapture, schema: EventSchema) -> None:
             operation=capture.operation,
             details={"event": index, "field": where},
         )
+
+
+def _deepest(error: ValidationError) -> ValidationError:
+    """Inside ``anyOf``/``oneOf`` (a union of event types), the error deepest in the data.
+
+    The branch meant for the event (its ``type`` matches) fails deeper than the others, which
+    fail at ``type`` itself; so the deepest error names the field that is actually wrong.
+    """
+    for _ in range(16):
+        if not error.context:
+            break
+        error = max(error.context, key=lambda e: len(e.absolute_path))
+    return error
 
 
 def _schema_rule(error: ValidationError) -> str:
