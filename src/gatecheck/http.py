@@ -12,6 +12,7 @@ from collections.abc import Callable
 import httpx
 
 from gatecheck.budget import Budget
+from gatecheck.retry import RetryTransport
 from gatecheck.shapes import record_shape
 
 __all__ = ["make_client"]
@@ -65,6 +66,7 @@ def make_client(
         base_url=base_url.rstrip("/") + "/",
         headers=all_headers,
         timeout=httpx.Timeout(timeout, connect=min(timeout, 5.0)),
+        transport=RetryTransport(charge=budget.charge_request),  # rate limits waited out, retries charged
         event_hooks={
             "request": [lambda _request: budget.charge_request()],
             "response": [_observe(budget)],

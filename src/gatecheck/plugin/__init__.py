@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import pytest
 
-from gatecheck.plugin import fixtures
+from gatecheck.plugin import fixtures, ratelimits
 from gatecheck.plugin.options import add_options
 from gatecheck.profiles import CAPABILITIES
 
@@ -28,5 +28,10 @@ def pytest_configure(config: pytest.Config) -> None:
     )
     config.addinivalue_line("markers", "needs_mock(reason): the test needs the built-in mock's controls")
     config.addinivalue_line("markers", "writes: the test creates or deletes resources (keys, guardrails)")
+    config.addinivalue_line(
+        "markers", "after_all: the test runs after every other test of the session (it judges what they met)"
+    )
     if not config.pluginmanager.has_plugin("gatecheck.plugin.fixtures"):
         config.pluginmanager.register(fixtures, "gatecheck.plugin.fixtures")
+    if not config.pluginmanager.has_plugin("gatecheck.plugin.ratelimits"):
+        config.pluginmanager.register(ratelimits, "gatecheck.plugin.ratelimits")
