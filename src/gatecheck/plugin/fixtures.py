@@ -121,7 +121,12 @@ def gateway(pytestconfig: pytest.Config) -> Iterator[Gateway]:
 
     faults = pytestconfig.getoption("mock_fault")
     try:
-        settings = MockSettings(flavor=target.profile.mock_flavor, faults=validate_faults(faults))  # type: ignore[arg-type]
+        settings = MockSettings(
+            flavor=target.profile.mock_flavor,  # type: ignore[arg-type]
+            faults=validate_faults(faults),
+            rate_limit_every=max(0, pytestconfig.getoption("mock_rate_limit_every")),
+            retry_after_form=pytestconfig.getoption("mock_retry_after_form"),
+        )
     except GatecheckError as exc:
         pytest.exit(f"gatecheck: {exc}", returncode=2)
     for secret in (settings.api_key, settings.admin_key):
