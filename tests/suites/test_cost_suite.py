@@ -58,13 +58,13 @@ PROOFS = [
         "negative-token-count",
         frozenset({_ADDS_UP, _BOUND, _CUT}),
         ("usage.prompt_tokens", "not a non-negative integer"),
-        frozenset({_CATALOG}),  # the cost, right for the true counts, disagrees with the reported ones
+        frozenset({f"{_CATALOG}[plain]"}),  # the cost, right for the true counts, disagrees with the reported
     ),
     Proof(
         "fractional-token-count",
         frozenset({_ADDS_UP, _BOUND, _CUT}),
         ("usage.completion_tokens", "not a non-negative integer", ".5"),
-        frozenset({_CATALOG}),
+        frozenset({f"{_CATALOG}[plain]"}),
     ),
 ]
 
