@@ -7,11 +7,13 @@ harness error instead of a confusing 401.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
+from typing import Any
 
 import httpx
 
 from gatecheck.budget import Budget
+from gatecheck.extra_body import ExtraBodyTransport
 from gatecheck.retry import RetryTransport
 from gatecheck.shapes import record_shape
 
@@ -56,17 +58,23 @@ def make_client(
     timeout: float = 30.0,
     budget: Budget | None = None,
     headers: dict[str, str] | None = None,
+    body: Mapping[str, Any] | None = None,
 ) -> httpx.Client:
-    """A client for ``base_url``; paths given to it are relative (``client.post("chat/completions")``)."""
+    """A client for ``base_url``; paths given to it are relative (``client.post("chat/completions")``).
+
+    ``body`` holds extra fields for every inference request body (``--body-field``).
+    """
     budget = budget or Budget()
     all_headers = {"User-Agent": "gatecheck", **(headers or {})}
     if key:
         all_headers["Authorization"] = f"Bearer {key}"
+    transport = ExtraBodyTransport(httpx.HTTPTransport(), body) if body else None
     return httpx.Client(
         base_url=base_url.rstrip("/") + "/",
+        # rate limits waited out, retries charged (gatecheck.retry)
+        transport=RetryTransport(transport, charge=budget.charge_request),
         headers=all_headers,
         timeout=httpx.Timeout(timeout, connect=min(timeout, 5.0)),
-        transport=RetryTransport(charge=budget.charge_request),  # rate limits waited out, retries charged
         event_hooks={
             "request": [lambda _request: budget.charge_request()],
             "response": [_observe(budget)],

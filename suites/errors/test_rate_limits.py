@@ -10,6 +10,8 @@ the 429s it met itself.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import httpx
 import pytest
 
@@ -24,18 +26,17 @@ from gatecheck.verdicts import not_applicable
 RATE_LIMITED_ROLE = "rate_limited"
 
 
-def _rate_limited_model(gateway: Gateway, profile: Profile, request: pytest.FixtureRequest) -> str | None:
-    """The model to ask for a 429: the chat model made to fail on the mock, the user's named one elsewhere."""
+def _rate_limited_model(gateway: Gateway, request: pytest.FixtureRequest) -> str | None:
+    """The model to ask for a 429: the chat model made to fail on the mock, the user's named one elsewhere.
+
+    A real target with no ``rate_limited`` model named makes the scenario not applicable (every
+    429 the run meets is still judged by the scenario below).
+    """
     if gateway.is_mock:
         request.getfixturevalue("upstream_failure")("429")
         return None
-    model = profile.model(RATE_LIMITED_ROLE)
-    if not model:
-        not_applicable(
-            f"no model always answers 429 here: name one with --model {RATE_LIMITED_ROLE}=NAME "
-            "(every 429 the run meets is judged anyway)"
-        )
-    return model
+    model_for: Callable[[str], str] = request.getfixturevalue("model_for")
+    return model_for(RATE_LIMITED_ROLE)
 
 
 @pytest.mark.capability("rate-limits")
@@ -48,7 +49,7 @@ def test_rate_limited_answer_carries_retry_after(
     request: pytest.FixtureRequest,
 ) -> None:
     """A 429 answer carries a usable Retry-After header and an error envelope"""
-    model = _rate_limited_model(gateway, profile, request)
+    model = _rate_limited_model(gateway, request)
     response = client.post(chat_path, json=chat_request(profile, model=model))
     expect_status(response, 429, chat_op, check="rate-limit-status")
     check_error_envelope(response, operation=chat_op)
