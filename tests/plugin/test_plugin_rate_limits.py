@@ -86,3 +86,22 @@ def pytest_runtest_logreport(report):
             "*PROPS test_genuine_failure {}",
         ]
     )
+
+
+def test_a_named_role_makes_an_unclaimed_capability_apply(pytester: pytest.Pytester) -> None:
+    pytester.makepyfile(
+        '''
+import pytest
+
+@pytest.mark.capability("rate-limits", or_role="rate_limited")
+def test_named_route():
+    """Runs where the profile claims rate limits, or the user named a rate-limited model."""
+'''
+    )
+    unnamed = pytester.runpytest("--profile", "openai", "-rs", "-p", "no:cacheprovider")
+    unnamed.assert_outcomes(skipped=1)
+    unnamed.stdout.fnmatch_lines(["*not applicable: profile openai does not claim 'rate-limits'*"])
+    named = pytester.runpytest(
+        "--profile", "openai", "--model", "rate_limited=slow-route", "-p", "no:cacheprovider"
+    )
+    named.assert_outcomes(passed=1)

@@ -23,8 +23,9 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line(
         "markers",
-        "capability(name): the test needs this capability; it is not applicable where the "
-        f"target's profile does not claim it. Names: {', '.join(CAPABILITIES)}",
+        "capability(name, or_role=None): the test needs this capability; it is not applicable where "
+        "the target's profile does not claim it (unless the user named a model for or_role). "
+        f"Names: {', '.join(CAPABILITIES)}",
     )
     config.addinivalue_line("markers", "needs_mock(reason): the test needs the built-in mock's controls")
     config.addinivalue_line("markers", "writes: the test creates or deletes resources (keys, guardrails)")
