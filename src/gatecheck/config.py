@@ -18,7 +18,7 @@ import jsonschema
 from gatecheck.errors import ConfigError, GatecheckError
 from gatecheck.profiles import CAPABILITIES
 from gatecheck.profiles.roles import ROLES
-from gatecheck.target_settings import HEADER_PLACEHOLDER, TargetSettings, check_header_name
+from gatecheck.target_settings import HEADER_PLACEHOLDER, SECRET_HEADER, TargetSettings, check_header_name
 
 __all__ = ["CONFIG_SCHEMA", "Config", "TargetConfig", "load_config"]
 
@@ -49,9 +49,6 @@ _TARGET = {
         "capabilities": {"type": "array", "items": {"enum": sorted(CAPABILITIES)}, "uniqueItems": True},
     },
 }
-
-#: Header names that carry credentials: their values must come from the environment.
-_SECRET_HEADER = re.compile(r"key|token|secret|auth|cookie|session|password", re.IGNORECASE)
 
 CONFIG_SCHEMA: dict[str, Any] = {
     "type": "object",
@@ -123,7 +120,7 @@ def _settings(spec: dict[str, Any], where: str) -> TargetSettings:
             check_header_name(name)
         except GatecheckError as exc:
             raise ConfigError(f"{where}.headers.{name}: {exc}") from None
-        if _SECRET_HEADER.search(name) and not HEADER_PLACEHOLDER.search(value):
+        if SECRET_HEADER.search(name) and not HEADER_PLACEHOLDER.search(value):
             raise ConfigError(
                 f"{where}.headers.{name}: a credential header's value must come from the environment "
                 "(write it as ${ENV_VAR})"

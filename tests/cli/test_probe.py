@@ -80,10 +80,7 @@ def test_write_keeps_an_existing_target_and_refuses_a_literal_credential(
     literal = _probe(
         served.base_url, "--name", "n", "--write", "--header", "X-Api-Key: sk-literal-0123456789"
     )
-    assert (
-        literal.exit_code == 2
-        and "a credential header's value must come from the environment" in literal.stderr
-    )
+    assert literal.exit_code == 2 and "header X-Api-Key carries a credential" in literal.stderr
     assert config.read_text() == '[targets.m]\nurl = "http://127.0.0.1:1/v1"\n'
 
 
@@ -99,9 +96,23 @@ def test_probed_section_gives_the_verdicts_of_a_hand_written_one(
     )
     probed = _probe(served.base_url, "--management-key-env", "PROBE_ADMIN", "--name", "probed", "--write")
     assert probed.exit_code == 0, probed.stdout + probed.stderr
-    suites = ("--suites", "streaming,embeddings,tools,models,errors", "--seed", "5")
+    suites = ("--suites", "embeddings,streaming", "--seed", "5")  # the model- and length-bound ones
     hand = gatecheck("run", "--target", "hand", *suites)
     auto = gatecheck("run", "--target", "probed", *suites)
     assert hand.exit_code == auto.exit_code, hand.stdout + auto.stdout
     assert hand.outcomes() == auto.outcomes()
     assert "passed" in set(hand.outcomes().values())
+
+
+def test_named_models_are_tried_first_and_kept(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    settings = MockSettings()
+    monkeypatch.setenv("PROBE_KEY", settings.api_key)
+    monkeypatch.chdir(tmp_path)
+    with MockServer(settings) as server:
+        result = _probe(
+            server.base_url, "--name", "n", "--model", "chat=openai/gpt-4.1", "--model", "failing=x-1"
+        )
+    assert result.exit_code == 0, result.stdout + result.stderr
+    models = tomllib.loads(result.stdout[result.stdout.index("[targets.n]") :])["targets"]["n"]["models"]
+    assert (models["chat"], models["failing"]) == ("openai/gpt-4.1", "x-1")
+    assert result.stdout.index("POST /chat/completions openai/gpt-4.1") < result.stdout.index("gpt-4o-mini")

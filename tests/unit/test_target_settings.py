@@ -102,6 +102,9 @@ def test_header_flags() -> None:
             parse_header(bad)
     with pytest.raises(UsageError, match="--api-key-env"):
         parse_header("Authorization: Bearer sk-x")
+    with pytest.raises(UsageError, match="header X-Api-Token carries a credential"):
+        parse_header("X-Api-Token: literal-secret-value")
+    assert parse_header("X-Api-Token: ${TOKEN}") == ("X-Api-Token", "${TOKEN}")
 
 
 def test_body_field_values_are_json_or_strings() -> None:
@@ -160,3 +163,15 @@ def test_clients_carry_the_targets_headers() -> None:
     with make_client("http://gw.test/v1", "sk-key-0123456789", headers={"X-Tenant": "acme"}) as client:
         assert client.headers["X-Tenant"] == "acme"
         assert client.headers["Authorization"] == "Bearer sk-key-0123456789"
+
+
+def test_contract_cases_carry_the_targets_headers() -> None:
+    from gatecheck.contract.settings import ContractSettings
+
+    config = ContractSettings(seed=1).schemathesis_config(
+        key="sk-key-0123456789", headers={"X-Tenant": "acme"}
+    )
+    assert config.projects.get({}).headers == {
+        "X-Tenant": "acme",
+        "Authorization": "Bearer sk-key-0123456789",
+    }

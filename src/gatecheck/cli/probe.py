@@ -45,6 +45,13 @@ def _key(variable: str | None, purpose: str, *, required: bool) -> str | None:
 @click.option(
     "--body-field", "body_fields", multiple=True, metavar="NAME=JSON", help="extra inference body field"
 )
+@click.option(
+    "--model",
+    "models",
+    multiple=True,
+    metavar="ROLE=NAME",
+    help="a model to try first for a role (repeatable), listed by the target or not",
+)
 @click.option("--profile", metavar="NAME", help="the profile to propose (default: the one the answers match)")
 @click.option("--name", metavar="NAME", help="the target's name in gatecheck.toml (default: from the URL)")
 @click.option("--write", is_flag=True, help="add the section to the config file")
@@ -56,6 +63,7 @@ def probe(
     management_key_env: str | None,
     headers: tuple[str, ...],
     body_fields: tuple[str, ...],
+    models: tuple[str, ...],
     profile: str | None,
     name: str | None,
     write: bool,
@@ -74,7 +82,7 @@ def probe(
     from gatecheck.target_settings import check_url, parse_flags, resolve_headers
 
     url = check_url(url)
-    settings = parse_flags(headers=headers, body_fields=body_fields)
+    settings = parse_flags(models=models, headers=headers, body_fields=body_fields)
     resolved, secrets = resolve_headers(settings.headers)
     api_key = _key(api_key_env, "API key", required=True)
     management_key = _key(management_key_env, "management key", required=True)
@@ -87,7 +95,10 @@ def probe(
         headers=resolved,
         body=settings.body,
         timeout=timeout,
+        models=settings.models,
     )
+    for role, model in settings.models.items():  # roles the probe cannot judge stay as the user named them
+        probed.findings.models.setdefault(role, model)
     target_name = name or default_name(url)
     if not re.fullmatch(r"[A-Za-z0-9_-]+", target_name):
         raise UsageError(f"--name takes letters, digits, '-' and '_' (a TOML bare key), not {target_name!r}")

@@ -41,16 +41,20 @@ def probe_target(
     headers: Mapping[str, str] | None = None,
     body: Mapping[str, Any] | None = None,
     timeout: float = 20.0,
+    models: Mapping[str, str] | None = None,
 ) -> Probed:
-    """Ask ``url`` every question within :data:`PROBE_BUDGET` requests (management calls included)."""
+    """Ask ``url`` every question within :data:`PROBE_BUDGET` requests (management calls included).
+
+    ``models`` (role -> name, from ``--model``) are tried first, listed or not.
+    """
     budget = Budget(max_requests=PROBE_BUDGET)
     findings = Findings(url=url.rstrip("/"))
     options: dict[str, Any] = {"timeout": timeout, "budget": budget, "headers": dict(headers or {})}
     with make_client(url, api_key, body=body, **options) as client:
         if management_key:
             with make_client(url, management_key, **options) as management:
-                chosen = ask_all(client, profile, findings, management)
+                chosen = ask_all(client, profile, findings, management, models)
         else:
-            chosen = ask_all(client, profile, findings)
+            chosen = ask_all(client, profile, findings, None, models)
     findings.requests = budget.requests
     return Probed(findings, chosen, budget)

@@ -10,7 +10,7 @@ first; a model that answers 5xx or 429 is remembered as a candidate for the ``fa
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
 import httpx
@@ -69,8 +69,14 @@ def _is_chat(model: str) -> bool:
 
 
 class _Asker:
-    def __init__(self, client: httpx.Client, profile: Profile, findings: Findings) -> None:
-        self.client, self.profile, self.found = client, profile, findings
+    def __init__(
+        self, client: httpx.Client, profile: Profile, findings: Findings, named: Mapping[str, str]
+    ) -> None:
+        self.client, self.profile, self.found, self.named = client, profile, findings, named
+
+    def _preferred(self, *roles: str) -> list[str]:
+        """The user's names for ``roles`` (tried even when unlisted), then the profile's."""
+        return [n for r in roles for n in (self.named.get(r), self.profile.model(r)) if n]
 
     def post(self, path: str, body: dict[str, Any]) -> httpx.Response | None:
         try:
@@ -97,9 +103,9 @@ class _Asker:
 
     def chat(self) -> None:
         tried = 0
-        for model in _ordered(
-            self.found.model_ids, _is_chat, self.profile.model("chat"), self.profile.model("chat_alt")
-        ):
+        named = [self.named[r] for r in ("chat", "chat_alt") if r in self.named]
+        listed = _ordered(self.found.model_ids, _is_chat, *self._preferred("chat", "chat_alt"))
+        for model in [n for n in named if n not in listed] + listed:
             if tried == MAX_CHAT_TRIES:
                 break
             tried += 1
@@ -229,7 +235,10 @@ class _Asker:
 
     def _candidates(self, role: str, word: str) -> list[str]:
         """Listed models named like the role; else the profile's own (some catalogs list chat only)."""
-        listed = _ordered(self.found.model_ids, lambda m: word in m.lower(), self.profile.model(role))
+        listed = _ordered(self.found.model_ids, lambda m: word in m.lower(), *self._preferred(role))
+        named = self.named.get(role)
+        if named and named not in listed:
+            return [named, *listed]
         own = self.profile.model(role)
         return listed or ([own] if own else [])
 
@@ -281,12 +290,13 @@ def ask_all(
     profile: Profile | None,
     findings: Findings,
     management: httpx.Client | None = None,
+    named: Mapping[str, str] | None = None,
 ) -> Profile:
     """Ask every question the budget allows; returns the profile that fits (``profile`` if given).
 
     A spent budget ends the probe, not the report.
     """
-    asker = _Asker(client, profile or get_profile("openai"), findings)
+    asker = _Asker(client, profile or get_profile("openai"), findings, named or {})
     try:
         asker.models()
         asker.profile = profile or pick_profile(findings)
