@@ -68,4 +68,7 @@ def test_the_429s_really_happened(run_suite: SuiteRunner) -> None:
     counts = {
         suite: _retries(run_suite(suite, extra_args=_limited_args(suite)).args) for suite in SCENARIO_SUITES
     }
-    assert sum(r for r, _ in counts.values()) >= len(SCENARIO_SUITES), counts
+    # Every fifth inference request of each run is limited, deterministically: 14 retries in all
+    # when this was written (a suite with few inference requests may meet none).
+    assert sum(r for r, _ in counts.values()) >= 10, counts
+    assert sum(1 for r, _ in counts.values() if r) >= len(SCENARIO_SUITES) // 2, counts
