@@ -16,8 +16,8 @@ import pytest
 
 SuiteRunner = Any  # the run_suite fixture of tests/suites/conftest.py
 
-#: Every fifth inference request is answered 429 first: several per suite, a few seconds of waits.
-EVERY = 5
+#: Every third inference request is answered 429 first: several per suite, a few seconds of waits.
+EVERY = 3
 SUITES = sorted(p.name for p in (Path(__file__).resolve().parents[2] / "suites").iterdir() if p.is_dir())
 #: The contract suite is left out: its verdicts come from generated cases (tests/contract covers its retries).
 SCENARIO_SUITES = [s for s in SUITES if s not in ("contract", "__pycache__")]
@@ -68,7 +68,9 @@ def test_the_429s_really_happened(run_suite: SuiteRunner) -> None:
     counts = {
         suite: _retries(run_suite(suite, extra_args=_limited_args(suite)).args) for suite in SCENARIO_SUITES
     }
-    # Every fifth inference request of each run is limited, deterministically: 14 retries in all
-    # when this was written (a suite with few inference requests may meet none).
-    assert sum(r for r, _ in counts.values()) >= 10, counts
-    assert sum(1 for r, _ in counts.values() if r) >= len(SCENARIO_SUITES) // 2, counts
+    print("retries, seconds waited per suite:", counts)
+    # Every third inference request of each run is limited, deterministically: 35 retries in 11
+    # of the 15 suites when this was written (messages and rerank are not applicable to the
+    # requesty profile; governance and structured send too few inference requests).
+    assert sum(r for r, _ in counts.values()) >= 25, counts
+    assert sum(1 for r, _ in counts.values() if r) >= 8, counts
