@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 from gatecheck.failures import ContractViolation
 
@@ -176,7 +176,7 @@ def check_usage(
 ) -> Mapping[str, Any]:
     """All the per-answer usage checks: counts, total, limit; returns the usage block."""
     check_token_counts(usage, api=api, operation=operation, where=where)
-    assert isinstance(usage, Mapping)
+    usage = cast(Mapping[str, Any], usage)  # check_token_counts refused anything else
     check_token_total(usage, api=api, operation=operation, where=where)
     check_output_within_limit(usage, request, api=api, operation=operation, where=where)
     return usage

@@ -16,6 +16,7 @@ from gatecheck.budget import Budget
 from gatecheck.config import load_config
 from gatecheck.errors import GatecheckError
 from gatecheck.http import make_client
+from gatecheck.plugin.spec import target_spec, with_spec
 from gatecheck.profiles import Profile
 from gatecheck.profiles.roles import missing_role_reason
 from gatecheck.redact import default_redactor
@@ -67,12 +68,13 @@ def target_for(config: pytest.Config) -> Target:
     """The target the options name, resolved once per session (harness errors become usage errors)."""
     if _TARGET_KEY not in config.stash:
         try:
-            config.stash[_TARGET_KEY] = resolve_target(
+            cfg = load_config(config.getoption("gatecheck_config"))
+            target = resolve_target(
                 url=config.getoption("gateway_url"),
                 profile=config.getoption("profile"),
                 api_key_env=config.getoption("api_key_env"),
                 management_key_env=config.getoption("management_key_env"),
-                config=load_config(config.getoption("gatecheck_config")),
+                config=cfg,
                 timeout=config.getoption("request_timeout"),
                 settings=parse_flags(
                     config.getoption("gatecheck_models"),
@@ -81,6 +83,7 @@ def target_for(config: pytest.Config) -> Target:
                     config.getoption("embedding_dimensions"),
                 ),
             )
+            config.stash[_TARGET_KEY] = with_spec(target, config, cfg)
         except GatecheckError as exc:
             raise pytest.UsageError(f"gatecheck: {exc}") from None
     return config.stash[_TARGET_KEY]
@@ -120,6 +123,7 @@ def gateway(pytestconfig: pytest.Config) -> Iterator[Gateway]:
         assert target.url is not None
         for secret in (target.api_key, target.management_key, *target.secrets):
             default_redactor.add(secret)
+        budget.charge_request()  # the probe is a request like any other: the budget counts it
         if reason := _probe(target.url, target.timeout):
             pytest.exit(f"gatecheck: target {target.url} is unreachable: {reason}", returncode=2)
         yield Gateway(target, target.url, target.api_key, target.management_key, budget)
@@ -177,11 +181,9 @@ def model_for(profile: Profile) -> Callable[[str], str]:
 
 
 @pytest.fixture(scope="session")
-def spec(profile: Profile) -> dict:
-    """The target's compiled contract (OpenAPI 3.1 with the contract layer)."""
-    from gatecheck.specs.registry import load_spec
-
-    return load_spec(profile.spec).document
+def spec(pytestconfig: pytest.Config, profile: Profile) -> dict:
+    """The target's contract (OpenAPI with the contract layer), only ``--operations`` when given."""
+    return target_spec(pytestconfig, profile.spec).document
 
 
 @pytest.fixture
