@@ -130,6 +130,12 @@ CONVENTIONS = {
     "chunk": _document({"schema": {"$ref": "#/components/schemas/Chunk"}}),
     "contentSchema": _document({"schema": ENVELOPE}),
     "itemSchema": _document({"itemSchema": ENVELOPE}),
+    "data": _document(
+        {
+            "schema": {"type": "object", "properties": {"data": {"$ref": "#/components/schemas/Chunk"}}},
+            "x-speakeasy-sse-sentinel": "[DONE]",
+        }
+    ),
 }
 
 
@@ -172,3 +178,49 @@ def test_the_official_openai_chat_stream_is_read_as_chunks(real_specs) -> None: 
     assert schema is not None and schema.convention == "chunk"
     chunk = {"id": "c", "object": "chat.completion.chunk", "created": 1, "model": "m", "choices": []}
     check_event_schemas(_capture(f"data: {json.dumps(chunk)}\n\ndata: [DONE]\n\n"), schema)
+
+
+def test_in_a_union_of_event_types_the_failure_names_the_field_of_the_matching_type() -> None:
+    document = {
+        "openapi": "3.1.0",
+        "info": {"title": "t", "version": "1"},
+        "paths": {
+            "/r": {
+                "post": {
+                    "responses": {
+                        "200": {
+                            "description": "s",
+                            "content": {
+                                "text/event-stream": {
+                                    "schema": {"anyOf": [_typed("a", "x"), _typed("b", "y")]}
+                                }
+                            },
+                        }
+                    }
+                }
+            }
+        },
+    }
+    schema = event_schema(document, "/r", "post")
+    assert schema is not None and schema.convention == "chunk"
+    with pytest.raises(ContractViolation) as caught:
+        check_event_schemas(_capture('data: {"type": "b", "y": {"n": "one"}}\n\n'), schema)
+    assert caught.value.details == {"event": 0, "field": "$.y.n"}
+
+
+def _typed(name: str, field: str) -> dict:  # type: ignore[type-arg]
+    inner = {"type": "object", "properties": {"n": {"type": "integer"}}}
+    return {
+        "type": "object",
+        "required": ["type", field],
+        "properties": {"type": {"const": name}, field: inner},
+    }
+
+
+def test_a_data_object_envelope_names_its_sentinel_and_is_wrapped_declared() -> None:
+    schema = event_schema(CONVENTIONS["data"], "/chat", "post")
+    assert schema is not None and schema.terminator == "[DONE]"
+    document = copy.deepcopy(CONVENTIONS["data"])
+    wrap_chunk_schemas(document, "/chat", "post")
+    wrapped = event_schema(document, "/chat", "post")
+    assert wrapped is not None and (wrapped.convention, wrapped.terminator) == ("contentSchema", "[DONE]")

@@ -20,6 +20,9 @@ SUITES = ROOT / "suites"
 MOCK = ROOT / "src" / "gatecheck" / "mock"
 #: Suites whose scenarios are generated (schemathesis), so faults name failure keys instead.
 GENERATED = {"contract"}
+#: Scenarios that landed before a fault mode breaking them: known gaps, listed so that none is
+#: added silently (each needs a fault in mock/faults.py; the test fails once one is proven).
+UNPROVEN = {("cost", "test_responses_usage_adds_up_and_obeys_max_output_tokens")}
 
 
 def _scenarios(suite: str) -> set[str]:
@@ -40,8 +43,15 @@ def test_every_fault_has_a_proof() -> None:
 
 @pytest.mark.parametrize("suite", [s for s in SCENARIO_SUITES if s not in GENERATED])
 def test_every_scenario_is_caught_under_some_fault(suite: str) -> None:
-    caught = {name for mode in FAULTS.values() for p in mode.proofs if p.suite == suite for name in p.catches}
-    assert sorted(_scenarios(suite) - caught) == [], "scenarios that no fault mode is shown to break"
+    caught = {
+        name.split("[")[0]
+        for mode in FAULTS.values()
+        for p in mode.proofs
+        if p.suite == suite
+        for name in (*p.catches, *p.also)
+    }
+    known = {name for where, name in UNPROVEN if where == suite}
+    assert sorted(_scenarios(suite) - caught) == sorted(known), "scenarios no fault mode is shown to break"
 
 
 def test_proofs_name_real_suites_and_scenarios() -> None:
@@ -49,7 +59,7 @@ def test_proofs_name_real_suites_and_scenarios() -> None:
         for proof in mode.proofs:
             assert proof.suite in SCENARIO_SUITES, (mode.name, proof.suite)
             if proof.suite not in GENERATED:
-                missing = set(proof.catches) | set(proof.also)
+                missing = {name.split("[")[0] for name in (*proof.catches, *proof.also)}
                 assert missing <= _scenarios(proof.suite), (mode.name, missing - _scenarios(proof.suite))
                 assert proof.says, f"{mode.name}: a scenario proof must say what the failure reads"
             else:

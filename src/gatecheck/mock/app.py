@@ -24,12 +24,14 @@ from starlette.routing import BaseRoute, Mount
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from gatecheck.mock.admin import admin_routes
-from gatecheck.mock.errors import MockHTTPError, envelope
+from gatecheck.mock.errors import MockHTTPError, anthropic_envelope, envelope
 from gatecheck.mock.faults import (
     BAD_ERROR_ENVELOPE,
     ERROR_AS_200,
     HEADERS_ECHOED_IN_ERRORS,
     NO_RETRY_AFTER,
+    RETRY_AFTER_NEGATIVE,
+    RETRY_AFTER_NOT_A_NUMBER,
     VAGUE_ERROR_MESSAGES,
     WRONG_STATUS_ON_BAD_JSON,
 )
@@ -38,6 +40,7 @@ from gatecheck.mock.inference.body import MalformedJSON
 from gatecheck.mock.inference.routing import UpstreamError
 from gatecheck.mock.management import routes as management_routes
 from gatecheck.mock.regions import regional_mounts
+from gatecheck.mock.requestlog import RequestLog
 from gatecheck.mock.settings import MockSettings
 from gatecheck.mock.store import open_accounts
 
@@ -46,12 +49,19 @@ __all__ = ["create_app", "render_error"]
 log = logging.getLogger("gatecheck.mock")
 
 
+#: Retry-After values a client cannot obey, by the fault that sends them.
+_RETRY_AFTER_FAULTS = {RETRY_AFTER_NEGATIVE: "-5", RETRY_AFTER_NOT_A_NUMBER: "soon"}
+
+
 def render_error(ctx: Context, request: Request, exc: MockHTTPError) -> Response:
     """The envelope for ``exc``; error-rendering faults bend it, for inference errors only."""
     faults = ctx.faults if getattr(request.state, "plane", None) == "inference" else set()
     status, headers = exc.status, dict(exc.headers)
     if NO_RETRY_AFTER.on(faults):
         headers.pop("Retry-After", None)
+    for fault, value in _RETRY_AFTER_FAULTS.items():
+        if fault.on(faults) and "Retry-After" in headers:
+            headers["Retry-After"] = value
     if ERROR_AS_200.on(faults) and isinstance(exc, UpstreamError):
         status = 200
     if WRONG_STATUS_ON_BAD_JSON.on(faults) and isinstance(exc, MalformedJSON):
@@ -63,6 +73,8 @@ def render_error(ctx: Context, request: Request, exc: MockHTTPError) -> Response
         body["error"] = {**body["error"], "message": body["error"]["message"] + echoed}
     if VAGUE_ERROR_MESSAGES.on(faults):
         body["error"] = {**body["error"], "message": HTTPStatus(exc.status).phrase, "param": None}
+    if getattr(request.state, "error_style", None) == "anthropic":
+        body = anthropic_envelope(body, exc.status, ctx.shapes.new_id("req_"))
     if BAD_ERROR_ENVELOPE.on(faults):
         return PlainTextResponse(body["error"]["message"], status, headers)
     return JSONResponse(body, status, headers)
@@ -124,7 +136,7 @@ def create_app(settings: MockSettings | None = None) -> Starlette:
     ]
     app = Starlette(
         routes=routes,
-        middleware=[Middleware(_CatchAll)],
+        middleware=[Middleware(RequestLog, faults=lambda: ctx.faults), Middleware(_CatchAll)],
         exception_handlers={MockHTTPError: on_mock_error, HTTPException: _routing_error},
         lifespan=lifespan,
     )

@@ -236,7 +236,116 @@ NO_RETRY_AFTER = _i(
     "no-retry-after",
     "429 answers lack the Retry-After header",
     breaks=("ratelimit.retry_after",),
-    proofs=(Proof("errors", ("test_rate_limited_answer_carries_retry_after",), ("Retry-After",)),),
+    proofs=(
+        Proof(
+            "errors",
+            (
+                "test_every_rate_limited_answer_of_the_run_carries_retry_after",
+                "test_rate_limited_answer_carries_retry_after",
+            ),
+            ("429 answer lacks Retry-After", "with no Retry-After"),
+        ),
+    ),
+)
+RETRY_AFTER_NEGATIVE = _i(
+    "retry-after-negative",
+    "429 answers carry Retry-After: -5",
+    breaks=("ratelimit.retry_after",),
+    proofs=(
+        Proof(
+            "errors",
+            (
+                "test_every_rate_limited_answer_of_the_run_carries_retry_after",
+                "test_rate_limited_answer_carries_retry_after",
+            ),
+            ("Retry-After is negative", "'-5'"),
+        ),
+    ),
+)
+RETRY_AFTER_NOT_A_NUMBER = _i(
+    "retry-after-not-a-number",
+    "429 answers carry Retry-After: soon",
+    breaks=("ratelimit.retry_after",),
+    proofs=(
+        Proof(
+            "errors",
+            (
+                "test_every_rate_limited_answer_of_the_run_carries_retry_after",
+                "test_rate_limited_answer_carries_retry_after",
+            ),
+            ("neither delay-seconds nor an HTTP-date", "'soon'"),
+        ),
+    ),
+)
+USAGE_TOTAL_MISMATCH = _i(
+    "usage-total-mismatch",
+    "plain chat answers report total_tokens one more than prompt + completion",
+    breaks=("chat.body",),
+    proofs=(
+        Proof(
+            "cost",
+            ("test_chat_usage_adds_up", "test_chat_max_tokens_bounds_the_billed_tokens"),
+            ("usage.total_tokens", "does not add up"),
+        ),
+    ),
+)
+MAX_TOKENS_IGNORED = _i(
+    "max-tokens-ignored",
+    "chat ignores max_tokens and max_completion_tokens: answers run to their end",
+    # an answer not cut runs on: the stream (max_tokens 12) is longer and costs more
+    breaks=("chat.cut_finish", "chat.cut_tokens", "stream.text", "stream.usage_cost"),
+    proofs=(
+        Proof(
+            "cost",
+            ("test_chat_max_tokens_bounds_the_billed_tokens", "test_streamed_chat_obeys_max_tokens"),
+            ("max_tokens ignored", "5 allowed"),
+        ),
+    ),
+)
+FINISH_REASON_NOT_LENGTH = _i(
+    "finish-reason-not-length",
+    "plain chat answers cut by max_tokens report finish_reason stop",
+    breaks=("chat.cut_finish",),
+    proofs=(
+        Proof(
+            "cost", ("test_chat_answer_cut_by_max_tokens_says_length",), ("finish_reason 'stop'", "'length'")
+        ),
+    ),
+)
+NEGATIVE_TOKEN_COUNT = _i(
+    "negative-token-count",
+    "plain chat answers report prompt_tokens as a negative number",
+    breaks=("chat.body",),
+    proofs=(
+        Proof(
+            "cost",
+            (
+                "test_chat_usage_adds_up",
+                "test_chat_max_tokens_bounds_the_billed_tokens",
+                "test_chat_answer_cut_by_max_tokens_says_length",
+            ),
+            ("usage.prompt_tokens", "not a non-negative integer"),
+            # the cost, right for the true counts, disagrees with the reported ones
+            also=("test_cost_matches_the_catalog_price[plain]",),
+        ),
+    ),
+)
+FRACTIONAL_TOKEN_COUNT = _i(
+    "fractional-token-count",
+    "plain chat answers report completion_tokens with a fraction (n + 0.5)",
+    breaks=("chat.body", "chat.cut_tokens"),  # both report completion_tokens
+    proofs=(
+        Proof(
+            "cost",
+            (
+                "test_chat_usage_adds_up",
+                "test_chat_max_tokens_bounds_the_billed_tokens",
+                "test_chat_answer_cut_by_max_tokens_says_length",
+            ),
+            ("usage.completion_tokens", "not a non-negative integer", ".5"),
+            also=("test_cost_matches_the_catalog_price[plain]",),
+        ),
+    ),
 )
 BAD_ERROR_ENVELOPE = _i(
     "bad-error-envelope",
@@ -452,7 +561,12 @@ NO_USAGE_ON_EMBEDDINGS = _i(
     "embeddings answers carry no usage block",
     breaks=("embeddings.cost", "embeddings.usage"),
     proofs=(
-        Proof("cost", ("test_embeddings_report_usage",), ("lacks token usage",)),
+        Proof(
+            "cost",
+            ("test_embeddings_report_usage",),
+            ("lacks token usage",),
+            also=("test_embeddings_usage_adds_up",),
+        ),
         Proof("embeddings", ("test_embedding_usage_is_reported",), ("lacks token usage", "usage: None")),
         Proof("contract", ("POST /embeddings::usage_cost",), (), args=("-k", "embeddings")),
     ),

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from gatecheck.reports.causes import causes_of, headline
 from gatecheck.reports.outcomes import GATING, HARNESS_ERROR, LABELS, OUTCOMES, TARGET_FAILED, judged
 
 __all__ = ["cell", "fence", "render_summary", "verdict_line"]
@@ -142,6 +143,11 @@ def render_summary(results: Mapping[str, Any]) -> str:
     for suite in results["suites"]:
         if suite.get("error"):
             lines.append(f"- suite `{suite['name']}` {suite['status']}: {cell(suite['error'])}")
+    if causes := causes_of(results):
+        lines += ["", f"## Root causes ({len(causes)})", ""]
+        for cause in causes:
+            lines.append(f"- **{cell(headline(cause))}**")
+            lines += [f"  - `{member}`" for member in cause["members"]]
     failing = [t for t in tests if t["outcome"] in GATING]
     if failing:
         lines += ["", f"## Failures ({len(failing)})", ""]

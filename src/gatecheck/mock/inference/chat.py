@@ -18,9 +18,11 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from gatecheck.mock.faults import (
+    FINISH_REASON_NOT_LENGTH,
     IMAGE_REFUSED,
     JSON_MODE_INVALID,
     JSON_SCHEMA_VIOLATED,
+    MAX_TOKENS_IGNORED,
     PDF_REFUSED,
     TOOL_ARGS_INVALID,
     TOOL_CHOICE_IGNORED,
@@ -135,6 +137,8 @@ def _misread(ctx: Context, spec: Spec) -> Spec:
         spec = replace(spec, tool_choice="auto", forced=None)
     if JSON_MODE_INVALID.on(faults):
         spec = replace(spec, json_mode=False)
+    if MAX_TOKENS_IGNORED.on(faults):
+        spec = replace(spec, max_tokens=None)
     if JSON_SCHEMA_VIOLATED.on(faults) and isinstance(spec.schema, dict):
         spec = replace(spec, schema={k: v for k, v in spec.schema.items() if k != "required"})
     if TOOL_RESULT_REJECTED.on(faults) and spec.tool_output is not None:
@@ -167,7 +171,8 @@ def parse_chat(ctx: Context, body: Fields) -> ChatRequest:
     if ctx.faults:
         spec = _misread(ctx, spec)
     stream = bool(body.boolean("stream"))
-    return ChatRequest(spec, route_request(ctx, body), stream, bool(options.boolean("include_usage")))
+    include_usage = bool(options.boolean("include_usage")) or ctx.shapes.stream_usage_always
+    return ChatRequest(spec, route_request(ctx, body), stream, include_usage)
 
 
 def message_of(ctx: Context, answer: Answer) -> dict[str, Any]:
@@ -211,9 +216,11 @@ async def chat_completions(ctx: Context, request: Request) -> Response:
     finish = answer.finish_reason
     if finish == "tool_calls" and WRONG_FINISH_REASON_FOR_TOOLS.on(ctx.faults):
         finish = "stop"
+    if finish == "length" and FINISH_REASON_NOT_LENGTH.on(ctx.faults):
+        finish = "stop"
     body = {
         **meta.head("chat.completion"),
         "choices": [{"index": 0, "message": message_of(ctx, answer), "finish_reason": finish}],
-        "usage": chat_usage(ctx.faults, routed, prompt, answer.completion_tokens),
+        "usage": chat_usage(ctx.faults, routed, prompt, answer.completion_tokens, plain=True),
     }
     return json_response(body, headers=ctx.shapes.headers(meta.id))

@@ -15,6 +15,7 @@ from gatecheck.mock.contract import check_body
 from gatecheck.mock.faults import MISSING_MESSAGES_ACCEPTED
 from gatecheck.mock.inference.body import Fields, read_json
 from gatecheck.mock.inference.context import Context
+from gatecheck.mock.requestlog import note_model
 
 __all__ = ["read_request"]
 
@@ -22,6 +23,7 @@ __all__ = ["read_request"]
 async def read_request(ctx: Context, request: Request, path: str) -> Fields:
     """The JSON body of an operation at ``path``, valid against the contract, as Fields."""
     data = await read_json(request, ctx.settings.max_body_bytes)
+    note_model(request, data)
     if (
         MISSING_MESSAGES_ACCEPTED.on(ctx.faults)
         and path == "/chat/completions"
