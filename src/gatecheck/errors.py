@@ -16,7 +16,8 @@ with exit code 2 and a message the user can act on.  The tree::
      ├── TargetError             the gateway cannot be talked to at all
      │    ├── TargetUnreachable  connection refused, DNS failure
      │    └── TargetTimeout      no answer within the configured timeout
-     └── BudgetExhausted         the request or token budget for a real target is spent
+     ├── BudgetExhausted         the request or token budget for a real target is spent
+     └── RunTimeExceeded         the run reached --max-duration
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ __all__ = [
     "GatecheckError",
     "LapSyntaxError",
     "MissingSecretError",
+    "RunTimeExceeded",
     "SpecError",
     "SpecInvalidError",
     "SpecLoadError",
@@ -105,3 +107,7 @@ class TargetTimeout(TargetError):
 
 class BudgetExhausted(GatecheckError):
     """The request or token budget for a real target is spent; the run stops sending."""
+
+
+class RunTimeExceeded(GatecheckError):
+    """The run reached ``--max-duration``; what had not finished is not run."""

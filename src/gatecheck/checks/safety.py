@@ -16,15 +16,12 @@ must not spend more than the budget, and must not ask for long completions.  So:
 from __future__ import annotations
 
 import email.utils
-import json
 import time
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Literal
 
-import requests
-
-from gatecheck.budget import Budget
+from gatecheck.limited_session import LimitedSession
 from gatecheck.redact import Redactor, default_redactor
 
 if TYPE_CHECKING:
@@ -83,32 +80,13 @@ def cap_body(body: Any, limit: int = MAX_OUTPUT_TOKENS) -> Any:
     return capped
 
 
-class BudgetSession(requests.Session):
+class BudgetSession(LimitedSession):
     """A requests session that charges every request to a budget before it leaves.
 
     schemathesis sends through it both the generated request and the probes its checks add
-    (``ignored_auth`` resends without credentials), so every one of them is counted.
+    (``ignored_auth`` resends without credentials), so every one of them is counted; the run's
+    limits bound each answer (:class:`gatecheck.limited_session.LimitedSession`).
     """
-
-    def __init__(self, budget: Budget) -> None:
-        super().__init__()
-        self.budget = budget
-
-    def send(self, request: requests.PreparedRequest, **kwargs: Any) -> requests.Response:  # type: ignore[override]
-        self.budget.charge_request()
-        response = super().send(request, **kwargs)
-        if "application/json" in response.headers.get("content-type", "") and not kwargs.get("stream"):
-            self.budget.charge_tokens(_total_tokens(response.content))
-        return response
-
-
-def _total_tokens(content: bytes) -> int:
-    try:
-        usage = json.loads(content).get("usage")
-    except (ValueError, AttributeError):
-        return 0
-    tokens = usage.get("total_tokens") if isinstance(usage, dict) else None
-    return tokens if isinstance(tokens, int) and not isinstance(tokens, bool) else 0
 
 
 def retry_delay(value: str | None, *, now: float | None = None, cap: float = MAX_RETRY_WAIT) -> float:

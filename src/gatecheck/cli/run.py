@@ -98,11 +98,26 @@ def _command_line(
     metavar="S",
     help="seconds to wait for each answer",
 )
+@click.option(
+    "--max-duration",
+    type=click.FloatRange(min=0, min_open=True),
+    metavar="S",
+    help="stop the run after S seconds (exit 2; the reports say how far it got)",
+)
+@click.option(
+    "--limit",
+    "limits",
+    multiple=True,
+    metavar="NAME=VALUE",
+    help="change one of the per-request limits (request-deadline, stream-duration, stream-gap, "
+    "stream-events, stream-bytes, body-bytes, breaker-timeouts); see README 'Limits'",
+)
 @click.pass_context
 def run(
     ctx: click.Context,
     suites: tuple[str, ...],
     faults: tuple[str, ...],
+    limits: tuple[str, ...],
     **flags: object,
 ) -> None:
     """Run the conformance suites against a gateway (default: the built-in mock) and write reports.
@@ -114,7 +129,8 @@ def run(
     options = RunOptions(
         suites=_split(suites),
         mock_faults=list(faults),
-        command=_command_line(ctx, suites, faults, flags),
+        limits=list(limits),
+        command=_command_line(ctx, suites, faults, flags) + [w for x in limits for w in ("--limit", x)],
         **flags,  # type: ignore[arg-type]
     )
     try:

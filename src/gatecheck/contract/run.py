@@ -18,7 +18,6 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-import pytest
 import requests
 from schemathesis.core.failures import Failure, FailureGroup
 
@@ -27,6 +26,8 @@ from gatecheck.checks.safety import BudgetSession, ResourceTracker, cap_body, se
 from gatecheck.checks.schemathesis_checks import failure_keys
 from gatecheck.contract.operations import ContractOperation
 from gatecheck.errors import BudgetExhausted, TargetTimeout, TargetUnreachable
+from gatecheck.limits import AnswerLimitExceeded
+from gatecheck.verdicts import inconclusive, not_run
 
 if TYPE_CHECKING:
     from schemathesis import Case, Response
@@ -123,7 +124,7 @@ class ContractRun:
     def __init__(self, target: ContractTarget, operation: ContractOperation, document: Mapping[str, Any]):
         self.target = target
         self.operation = operation
-        self.session = BudgetSession(target.budget)
+        self.session = BudgetSession(target.budget, timeout=target.timeout)
         self.tracker = ResourceTracker(document)
 
     def check(self, case: Case) -> Response:
@@ -138,7 +139,9 @@ class ContractRun:
             # Checks may send too (ignored_auth probes without credentials), through the same session.
             case.validate_response(response, transport_kwargs=self._transport_kwargs())
         except BudgetExhausted as exc:
-            pytest.skip(f"gatecheck: {exc}")
+            not_run(f"budget spent: {exc}")
+        except AnswerLimitExceeded as exc:
+            inconclusive(str(exc))
         except FailureGroup as group:
             raise failures_class(tuple(failure_keys(group)))(group) from None
         return response

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import pytest
 
-from gatecheck.plugin import fixtures
+from gatecheck.plugin import fixtures, harness
 from gatecheck.plugin.options import add_options
 from gatecheck.profiles import CAPABILITIES
 
@@ -30,3 +30,5 @@ def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line("markers", "writes: the test creates or deletes resources (keys, guardrails)")
     if not config.pluginmanager.has_plugin("gatecheck.plugin.fixtures"):
         config.pluginmanager.register(fixtures, "gatecheck.plugin.fixtures")
+    if not config.pluginmanager.has_plugin("gatecheck.plugin.harness"):
+        config.pluginmanager.register(harness, "gatecheck.plugin.harness")

@@ -48,12 +48,23 @@ def verdict_line(results: Mapping[str, Any]) -> str:
         error = run.get("error") or {}
         return f"ERROR: {error.get('message', 'the run did not complete')}"
     failing = sum(counts[o] for o in GATING)
+    not_run = _not_run_note(results)
     if run["verdict"] == "fail":
-        return f"FAIL: {failing} conformance failure{'s' if failing != 1 else ''}"
+        return f"FAIL: {failing} conformance failure{'s' if failing != 1 else ''}{not_run}"
     if run["verdict"] == "pending":
         return "RUNNING: this report is a checkpoint of a run still in progress (or one that was killed)"
     extra = f" ({counts['baselined']} baselined)" if counts["baselined"] else ""
-    return f"PASS: conformant{extra}"
+    return f"PASS: conformant{extra}{not_run}"
+
+
+def _not_run_note(results: Mapping[str, Any]) -> str:
+    """How much the budget left unjudged: a pass with half the tests not run is not a full pass."""
+    count = results["summary"]["counts"].get("not-run", 0)
+    refused = ((results["run"].get("budget") or {}).get("refused")) or 0
+    if not count and not refused:
+        return ""
+    total = len(results.get("tests") or []) or count
+    return f"; {count} of {total} tests not run ({refused} requests refused: budget spent)"
 
 
 def _target_line(target: Mapping[str, Any]) -> str:

@@ -13,6 +13,8 @@ import os
 import sys
 from pathlib import Path
 
+from gatecheck.limits import ENV as LIMITS_ENV
+from gatecheck.limits import Limits
 from gatecheck.runner.plan import RunPlan, Suite
 
 __all__ = ["PLUGINS", "child_env", "plugin_args", "pytest_argv"]
@@ -81,9 +83,13 @@ def _budget_args(plan: RunPlan) -> list[str]:
     return args
 
 
-def pytest_argv(plan: RunPlan, suite: Suite, *, events: Path, junit: Path, allure_dir: Path) -> list[str]:
+def pytest_argv(
+    plan: RunPlan, suite: Suite, *, events: Path, junit: Path, allure_dir: Path, budget: Path | None = None
+) -> list[str]:
     """``python -m pytest SUITE ...`` with the plugin options, reports and shard for one suite."""
     argv = [sys.executable, "-m", "pytest", str(suite.path), *plugin_args(), "-p", "no:cacheprovider"]
+    if budget is not None:
+        argv += ["--gatecheck-budget", str(budget)]
     argv += [
         "--gatecheck-events",
         str(events),
@@ -103,9 +109,11 @@ def pytest_argv(plan: RunPlan, suite: Suite, *, events: Path, junit: Path, allur
     return argv + _target_args(plan) + _budget_args(plan)
 
 
-def child_env() -> dict[str, str]:
+def child_env(limits: Limits | None = None) -> dict[str, str]:
     """The environment for a suite process: ours, minus an outer pytest's, with autoload off."""
     env = {k: v for k, v in os.environ.items() if not k.startswith(("PYTEST_XDIST_", "PYTEST_CURRENT_TEST"))}
+    if limits is not None:
+        env[LIMITS_ENV] = limits.to_env()
     env["PYTEST_DISABLE_PLUGIN_AUTOLOAD"] = "1"
     env["PYTHONUNBUFFERED"] = "1"
     return env

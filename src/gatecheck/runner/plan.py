@@ -14,17 +14,28 @@ from pathlib import Path
 from typing import Any, get_args
 
 from gatecheck._paths import project_dir
+from gatecheck.budget import REAL_TARGET_DEFAULT_REQUESTS, REAL_TARGET_DEFAULT_TOKENS
 from gatecheck.config import Config
 from gatecheck.errors import UnknownNameError, UsageError
+from gatecheck.limits import Limits, parse_limits
 from gatecheck.mock.faults import validate_faults
 from gatecheck.mock.settings import Flavor
 from gatecheck.reports.baseline import Baseline, load_baseline
 from gatecheck.runner.ids import Shard, parse_shard
 from gatecheck.target import DEFAULT_API_KEY_ENV, DEFAULT_MANAGEMENT_KEY_ENV, Target, resolve_target
 
-__all__ = ["MOCK_FLAVORS", "RunOptions", "RunPlan", "Suite", "available_suites", "build_plan", "report_root"]
+__all__ = [
+    "MOCK_FLAVORS",
+    "RunOptions",
+    "RunPlan",
+    "Suite",
+    "available_suites",
+    "build_plan",
+    "report_root",
+]
 
 MOCK_FLAVORS: tuple[str, ...] = get_args(Flavor)
+
 DEFAULT_REPORT_DIR = "reports"
 
 
@@ -50,6 +61,8 @@ class RunOptions:
     examples: int | None = None
     config: str | None = None
     timeout: float | None = None
+    max_duration: float | None = None
+    limits: list[str] = field(default_factory=list)
     command: list[str] = field(default_factory=list)
 
 
@@ -80,6 +93,18 @@ class RunPlan:
     allow_writes: bool = False
     faults: list[str] = field(default_factory=list)
     profile_arg: str | None = None
+    limits: Limits = field(default_factory=Limits)
+    max_duration: float | None = None
+
+    @property
+    def budget_limits(self) -> tuple[int | None, int | None]:
+        """The run's request and token budgets: unlimited for the mock unless given, else defaults."""
+        if self.target.is_mock:
+            return self.max_requests, self.max_tokens
+        return (
+            self.max_requests or REAL_TARGET_DEFAULT_REQUESTS,
+            self.max_tokens or REAL_TARGET_DEFAULT_TOKENS,
+        )
 
     @property
     def secret_env(self) -> list[str]:
@@ -189,6 +214,8 @@ def build_plan(options: RunOptions, config: Config) -> RunPlan:
         allow_writes=bool(_default(options, config, "allow_writes", False)),
         faults=faults,
         profile_arg=profile,
+        limits=parse_limits(options.limits),
+        max_duration=_default(options, config, "max_duration"),
     )
 
 

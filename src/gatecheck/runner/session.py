@@ -15,13 +15,15 @@ import tempfile
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, TextIO
 
+from gatecheck.budget import Budget
 from gatecheck.config import Config, load_config
-from gatecheck.errors import GatecheckError, UsageError
+from gatecheck.errors import GatecheckError, RunTimeExceeded, UsageError
+from gatecheck.limits import TargetNotAnswering
 from gatecheck.redact import Redactor, default_redactor
 from gatecheck.reports.allure import ALLURE_DIR
 from gatecheck.reports.baseline import apply_baseline
@@ -57,6 +59,8 @@ class _Run:
     redactor: Redactor
     work: Path = field(default_factory=lambda: Path(tempfile.mkdtemp(prefix="gatecheck-run-")))
     plan: RunPlan | None = None
+    budget: Budget | None = None
+    deadline: float | None = None  # time.monotonic() at which --max-duration ends the run
     recorders: list[SuiteRecorder] = field(default_factory=list)
     junit_parts: dict[tuple[str, str], Path] = field(default_factory=dict)
 
@@ -93,11 +97,13 @@ def _run_suite(run: _Run, suite: Suite, index: int, progress: Progress) -> None:
     events, junit = run.work / f"{suite.name}.events.jsonl", run.work / f"{suite.name}.junit.xml"
     run.junit_parts[(target_id, suite.name)] = junit
     allure_dir = run.work / "allure" / suite.name
-    argv = pytest_argv(plan, suite, events=events, junit=junit, allure_dir=allure_dir)
+    budget_path = run.budget.path if run.budget else None
+    argv = pytest_argv(plan, suite, events=events, junit=junit, allure_dir=allure_dir, budget=budget_path)
     progress.start(suite.name, index, len(plan.suites))
     result = run_child(
         argv,
-        env=child_env(),
+        env=child_env(plan.limits),
+        deadline=run.deadline,
         events=events,
         log_path=run.run_dir / "logs" / f"{suite.name}.log",
         redactor=run.redactor,
@@ -115,6 +121,18 @@ def _run_suite(run: _Run, suite: Suite, index: int, progress: Progress) -> None:
     )
     publish_allure(allure_dir, run.run_dir / ALLURE_DIR, run.redactor)
     progress.finish(status, recorder.progress(), result.duration_s)
+    _stop_early(run)
+
+
+def _stop_early(run: _Run) -> None:
+    """End the run now if the target stopped answering or --max-duration passed."""
+    if run.budget is not None and (tripped := run.budget.tripped):
+        raise TargetNotAnswering(f"{tripped}; the run stopped early (raise --timeout for a slow gateway)")
+    if run.deadline is not None and time.monotonic() >= run.deadline:
+        assert run.plan is not None
+        raise RunTimeExceeded(
+            f"the run reached --max-duration {run.plan.max_duration:g} s; suites not finished are not run"
+        )
 
 
 def _prepare(run: _Run, options: RunOptions, config: Config) -> RunPlan:
@@ -127,7 +145,9 @@ def _prepare(run: _Run, options: RunOptions, config: Config) -> RunPlan:
     run.results["targets"] = [target]
     run.results["specs"] = assemble.spec_versions(plan)
     run.results["suites"] = [assemble.suite_entry(s.name, target["id"]) for s in plan.suites]
+    run.budget = Budget(*plan.budget_limits, path=run.work / "budget.sqlite3")
     run.results["run"].update(
+        limits=asdict(plan.limits),
         seed=plan.seed,
         shard={"index": plan.shard.index, "count": plan.shard.count} if plan.shard else None,
         suites_requested=[s.name for s in plan.suites],
@@ -173,6 +193,16 @@ def _finish(run: _Run, started: float, exit_code: int, status: str) -> dict[str,
         finished=assemble.timestamp(datetime.now(UTC)),
         duration_s=round(time.monotonic() - started, 3),
     )
+    if run.budget is not None:
+        spent = run.budget.spent()
+        meta["budget"] = {
+            "max_requests": spent.max_requests,
+            "max_tokens": spent.max_tokens,
+            "requests": spent.requests,
+            "tokens": spent.tokens,
+            "refused": spent.refused,
+            "target_not_answering": spent.tripped,
+        }
     if run.plan is not None and run.recorders:
         run.results["shapes"] = assemble.shapes_section(
             run.plan, [s for r in run.recorders for s in r.shapes]
@@ -214,10 +244,12 @@ def execute(options: RunOptions, *, out: TextIO, err: TextIO, interactive: bool 
             if config_error or config is None:
                 raise config_error or GatecheckError("config could not be loaded")
             plan = _prepare(run, options, config)
+            if plan.max_duration is not None:
+                run.deadline = started + plan.max_duration
             run.checkpoint()
             if not plan.target.is_mock:
                 assert plan.target.url is not None
-                probe(plan.target.url, plan.timeout)
+                probe(plan.target.url, plan.timeout, budget=run.budget)
             for index, suite in enumerate(plan.suites, start=1):
                 _run_suite(run, suite, index, progress)
                 run.checkpoint()
