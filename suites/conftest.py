@@ -19,7 +19,9 @@ clients; this adds what several suites need on top:
     would turn into a test error.
 ``paced_streams``
     on the mock, spaces stream chunks a few milliseconds apart (through ``/_mock/timing``, where
-    the mock has it) so time to first token means something; on a real gateway it does nothing.
+    the mock has it) so time to first token means something, and gives the gap it set (seconds
+    between content chunks the target is known to take); on a real gateway it does nothing and
+    gives None: nobody knows how fast a real target produces its tokens.
 """
 
 from __future__ import annotations
@@ -86,18 +88,18 @@ def upstream_failure(mock_control: httpx.Client, profile: Profile) -> Iterator[C
 
 
 @pytest.fixture
-def paced_streams(gateway: Gateway, request: pytest.FixtureRequest) -> Iterator[None]:
+def paced_streams(gateway: Gateway, request: pytest.FixtureRequest) -> Iterator[float | None]:
     """Chunk spacing on the mock for the time the test runs; real gateways pace themselves."""
     if not gateway.is_mock:
-        yield
+        yield None
         return
     mock_control: httpx.Client = request.getfixturevalue("mock_control")
     before = mock_control.get("timing")
-    if before.status_code == 404:  # a mock without the control: its reads still show buffering
-        yield
+    if before.status_code == 404:  # a mock without the control: its pace is unknown
+        yield None
         return
     expect_status(before, 200, "GET /_mock/timing", check="mock-control")
     response = mock_control.put("timing", json={**before.json(), "chunk_gap": MOCK_CHUNK_GAP})
     expect_status(response, 200, "PUT /_mock/timing", check="mock-control")
-    yield
+    yield MOCK_CHUNK_GAP
     mock_control.put("timing", json=before.json())

@@ -15,7 +15,10 @@ from typing import Any
 
 import jsonschema
 
-from gatecheck.errors import ConfigError
+from gatecheck.errors import ConfigError, GatecheckError
+from gatecheck.profiles import CAPABILITIES
+from gatecheck.profiles.roles import ROLES
+from gatecheck.target_settings import HEADER_PLACEHOLDER, TargetSettings, check_header_name
 
 __all__ = ["CONFIG_SCHEMA", "Config", "TargetConfig", "load_config"]
 
@@ -31,8 +34,24 @@ _TARGET = {
         "api_key": {"type": "string", "pattern": PLACEHOLDER.pattern},
         "management_key": {"type": "string", "pattern": PLACEHOLDER.pattern},
         "timeout": {"type": "number", "exclusiveMinimum": 0},
+        "models": {
+            "type": "object",
+            "additionalProperties": False,
+            "properties": {role: {"type": "string", "minLength": 1} for role in ROLES},
+        },
+        "embedding_dimensions": {"type": "integer", "minimum": 1},
+        "headers": {
+            "type": "object",
+            "propertyNames": {"pattern": "^[!#$%&'*+.^_`|~0-9A-Za-z-]+$"},
+            "additionalProperties": {"type": "string"},
+        },
+        "body": {"type": "object"},
+        "capabilities": {"type": "array", "items": {"enum": sorted(CAPABILITIES)}, "uniqueItems": True},
     },
 }
+
+#: Header names that carry credentials: their values must come from the environment.
+_SECRET_HEADER = re.compile(r"key|token|secret|auth|cookie|session|password", re.IGNORECASE)
 
 CONFIG_SCHEMA: dict[str, Any] = {
     "type": "object",
@@ -69,6 +88,7 @@ class TargetConfig:
     api_key_env: str | None = None
     management_key_env: str | None = None
     timeout: float | None = None
+    settings: TargetSettings = field(default_factory=TargetSettings)
 
 
 @dataclass(frozen=True)
@@ -93,6 +113,29 @@ def _env_name(value: str | None) -> str | None:
     match = PLACEHOLDER.match(value)
     assert match  # guaranteed by the schema
     return match.group(1)
+
+
+def _settings(spec: dict[str, Any], where: str) -> TargetSettings:
+    """The target's additions to its profile; a credential header must be a ${ENV} placeholder."""
+    headers = spec.get("headers", {})
+    for name, value in headers.items():
+        try:
+            check_header_name(name)
+        except GatecheckError as exc:
+            raise ConfigError(f"{where}.headers.{name}: {exc}") from None
+        if _SECRET_HEADER.search(name) and not HEADER_PLACEHOLDER.search(value):
+            raise ConfigError(
+                f"{where}.headers.{name}: a credential header's value must come from the environment "
+                "(write it as ${ENV_VAR})"
+            )
+    capabilities = spec.get("capabilities")
+    return TargetSettings(
+        models=spec.get("models", {}),
+        embedding_dimensions=spec.get("embedding_dimensions"),
+        headers=headers,
+        body=spec.get("body", {}),
+        capabilities=frozenset(capabilities) if capabilities is not None else None,
+    )
 
 
 def load_config(path: str | Path | None = None) -> Config:
@@ -122,6 +165,7 @@ def load_config(path: str | Path | None = None) -> Config:
             api_key_env=_env_name(spec.get("api_key")),
             management_key_env=_env_name(spec.get("management_key")),
             timeout=spec.get("timeout"),
+            settings=_settings(spec, f"config file {path}: targets.{name}"),
         )
         for name, spec in data.get("targets", {}).items()
     }

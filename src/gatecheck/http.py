@@ -13,11 +13,13 @@ from __future__ import annotations
 
 import json
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
+from typing import Any
 
 import httpx
 
 from gatecheck.budget import Budget
+from gatecheck.extra_body import ExtraBodyTransport
 from gatecheck.limits import Limits, current_limits
 from gatecheck.reading import CappedDecoder, ReadGuard, asks_for_stream, is_event_stream, token_ceiling
 from gatecheck.shapes import record_shape
@@ -175,18 +177,24 @@ def make_client(
     timeout: float = 30.0,
     budget: Budget | None = None,
     headers: dict[str, str] | None = None,
+    body: Mapping[str, Any] | None = None,
     limits: Limits | None = None,
     transport: httpx.BaseTransport | None = None,
 ) -> httpx.Client:
-    """A client for ``base_url``; paths given to it are relative (``client.post("chat/completions")``)."""
+    """A client for ``base_url``; paths given to it are relative (``client.post("chat/completions")``).
+
+    ``body`` holds extra fields for every inference request body (``--body-field``).
+    """
     budget = budget or Budget()
     all_headers = {"User-Agent": "gatecheck", **(headers or {})}
     if key:
         all_headers["Authorization"] = f"Bearer {key}"
+    # Extra body fields go in first, so the budget charges the body that is really sent.
+    limited: httpx.BaseTransport = LimitedTransport(budget, timeout=timeout, limits=limits, inner=transport)
     return httpx.Client(
         base_url=base_url.rstrip("/") + "/",
+        transport=ExtraBodyTransport(limited, body) if body else limited,
         headers=all_headers,
         timeout=httpx.Timeout(timeout, connect=min(timeout, 5.0)),
-        transport=LimitedTransport(budget, timeout=timeout, limits=limits, inner=transport),
         event_hooks={"response": [_observe(budget)]},
     )

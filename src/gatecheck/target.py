@@ -7,11 +7,14 @@ Keys come only from environment variables whose *names* the user gives (``--api-
 from __future__ import annotations
 
 import os
+from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
 from gatecheck.config import Config
 from gatecheck.errors import MissingSecretError, UsageError
 from gatecheck.profiles import Profile, get_profile
+from gatecheck.target_settings import TargetSettings, resolve_headers
 
 __all__ = ["DEFAULT_API_KEY_ENV", "Target", "resolve_target"]
 
@@ -29,6 +32,9 @@ class Target:
     management_key: str | None = field(default=None, repr=False)
     timeout: float = 30.0
     name: str = ""
+    headers: Mapping[str, str] = field(default_factory=dict, repr=False)  # may hold secrets from env
+    body: Mapping[str, Any] = field(default_factory=dict)
+    secrets: tuple[str, ...] = field(default=(), repr=False)  # header values from env, to redact
 
     @property
     def is_mock(self) -> bool:
@@ -58,14 +64,17 @@ def resolve_target(
     management_key_env: str | None = None,
     config: Config | None = None,
     timeout: float | None = None,
+    settings: TargetSettings | None = None,
 ) -> Target:
     """Combine command line, config file and environment into one Target.
 
     ``url`` may be a URL, ``mock`` (or empty) for the built-in mock, or the name of a target in
     the config file.  A real target needs an inference key; a missing variable is an error
-    naming the variable, never a confusing 401 later.
+    naming the variable, never a confusing 401 later.  ``settings`` (from flags) override the
+    named target's settings in the config file, which override the profile.
     """
     config = config or Config()
+    settings = settings or TargetSettings()
     name = ""
     if not url and config.defaults.get("target"):
         url = config.defaults["target"]
@@ -76,11 +85,14 @@ def resolve_target(
         api_key_env = api_key_env or entry.api_key_env
         management_key_env = management_key_env or entry.management_key_env
         timeout = timeout or entry.timeout
+        settings = settings.over(entry.settings)
     if url == "mock":
         url = None
-    chosen = get_profile(profile or config.defaults.get("profile") or "requesty")
+    chosen = settings.apply(get_profile(profile or config.defaults.get("profile") or "requesty"))
+    headers, secrets = resolve_headers(settings.headers)
+    extras: dict[str, Any] = {"headers": headers, "body": dict(settings.body), "secrets": tuple(secrets)}
     if url is None:
-        return Target(profile=chosen, timeout=timeout or 30.0, name=name)
+        return Target(profile=chosen, timeout=timeout or 30.0, name=name, **extras)
     if url.rstrip("/").endswith(("/chat/completions", "/models")):
         raise UsageError(
             f"--gateway-url should be the API base URL (such as {chosen.base_urls['default']}), "
@@ -95,4 +107,5 @@ def resolve_target(
         ),
         timeout=timeout or 30.0,
         name=name,
+        **extras,
     )

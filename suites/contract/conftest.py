@@ -165,6 +165,7 @@ def contract_target(gateway: Gateway) -> ContractTarget:
         budget=gateway.budget,
         real=not gateway.is_mock,
         timeout=gateway.target.timeout,
+        headers=gateway.target.headers,
     )
 
 
@@ -183,6 +184,7 @@ def contract_schema(
         base_url=contract_target.base_url,
         key=contract_target.key_for(contract_operation),
         schemes=bearer_schemes(spec),
+        headers=contract_target.headers,
     )
     return schemathesis.openapi.from_dict(document, config=config)
 

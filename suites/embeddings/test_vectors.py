@@ -41,7 +41,10 @@ def _cosine(a: Sequence[Any], b: Sequence[Any]) -> float:
 def _dimensions(profile: Profile, key: str) -> int:
     size = (profile.embedding or {}).get(key)
     if size is None:
-        pytest.skip(f"not applicable: profile {profile.name} names no embedding {key.replace('_', ' ')}")
+        hint = "; name it with --embedding-dimensions N" if key == "dimensions" else ""
+        pytest.skip(
+            f"not applicable: profile {profile.name} names no embedding {key.replace('_', ' ')}{hint}"
+        )
     return int(size)
 
 

@@ -6,6 +6,7 @@ one irrelevant one; any reranker, and the mock's word-overlap scorer, orders the
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -37,10 +38,10 @@ class Ranking:
     results: list[dict[str, Any]]
 
 
-def _rank(gateway: Gateway, profile: Profile, top_n: int | None) -> Ranking:
+def _rank(gateway: Gateway, profile: Profile, model: str, top_n: int | None) -> Ranking:
     path = profile.path("rerank")
     op = operation("POST", path)
-    request: dict[str, Any] = {"model": profile.model("rerank"), "query": QUERY, "documents": list(DOCUMENTS)}
+    request: dict[str, Any] = {"model": model, "query": QUERY, "documents": list(DOCUMENTS)}
     if top_n is not None:
         request["top_n"] = top_n
     with gateway.client() as client:
@@ -60,12 +61,12 @@ def _rank(gateway: Gateway, profile: Profile, top_n: int | None) -> Ranking:
 
 
 @pytest.fixture(scope="session")
-def ranking(gateway: Gateway, profile: Profile) -> Ranking:
+def ranking(gateway: Gateway, profile: Profile, model_for: Callable[[str], str]) -> Ranking:
     """Every document ranked against :data:`QUERY`."""
-    return _rank(gateway, profile, None)
+    return _rank(gateway, profile, model_for("rerank"), None)
 
 
 @pytest.fixture(scope="session")
-def top_ranking(gateway: Gateway, profile: Profile) -> Ranking:
+def top_ranking(gateway: Gateway, profile: Profile, model_for: Callable[[str], str]) -> Ranking:
     """The same request with ``top_n`` = :data:`TOP_N`."""
-    return _rank(gateway, profile, TOP_N)
+    return _rank(gateway, profile, model_for("rerank"), TOP_N)

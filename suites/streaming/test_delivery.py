@@ -18,9 +18,9 @@ pytestmark = pytest.mark.capability("streaming")
 LONG_ANSWER_TOKENS = 40
 
 
-@pytest.mark.usefixtures("paced_streams")
 def test_stream_is_not_buffered(
     client: httpx.Client,
+    paced_streams: float | None,
     profile: Profile,
     chat_path: str,
     chat_op: str,
@@ -34,7 +34,11 @@ def test_stream_is_not_buffered(
     report_property("time_to_first_token_s", round(capture.first_token or -1, 4))
     report_property("total_time_s", round(capture.total, 4))
     report_property("reads", len(capture.reads))
-    checks.check_not_buffered(capture)
+    # Only a target whose pace is known (the mock, paced by the fixture) can be judged buffered;
+    # elsewhere a burst is inconclusive, since a fast server sends one too.
+    chunks = len([c for _, c in checks.content_chunks(capture) if checks.carries_token(c)])
+    production = None if paced_streams is None else paced_streams * max(chunks - 1, 0)
+    checks.check_not_buffered(capture, production=production)
 
 
 def _plain_answer(client: httpx.Client, body: dict, chat_op: str, chat_path: str) -> tuple[str, str]:

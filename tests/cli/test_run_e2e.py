@@ -16,6 +16,8 @@ from test_run_helpers import CHAT_SUITE, Outcome, gatecheck, make_home
 from gatecheck.reports.history import HISTORY_FILE, read_history
 from gatecheck.reports.results import load_results
 
+pytestmark = pytest.mark.slow  # runs gatecheck or a suite in a subprocess
+
 FAULTS = ("--mock-fault", "omit-usage-cost", "--mock-fault", "no-done-sentinel")
 FAILING = {"chat::test_chat::test_cost_is_reported", "stream::test_stream::test_done_sentinel"}
 

@@ -24,6 +24,8 @@ from test_run_helpers import CHAT_SUITE, make_home
 
 from gatecheck.cli import _attach, cli
 
+pytestmark = pytest.mark.slow  # runs gatecheck or a suite in a subprocess
+
 EXAMPLES = Path(__file__).parents[2] / "examples" / "github-actions"
 _EXPRESSION = re.compile(r"\$\{\{\s*steps\.([\w-]+)\.outputs\.([\w-]+)\s*\}\}")
 

@@ -26,7 +26,10 @@ def _has_errors_suite() -> bool:
         return False
 
 
-pytestmark = pytest.mark.skipif(not _has_errors_suite(), reason="the errors suite is not in this checkout")
+pytestmark = [
+    pytest.mark.slow,  # runs gatecheck in a subprocess
+    pytest.mark.skipif(not _has_errors_suite(), reason="the errors suite is not in this checkout"),
+]
 
 
 def test_errors_suite_gates_the_mock_and_drift_names_what_changed(

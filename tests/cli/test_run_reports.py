@@ -106,6 +106,7 @@ def _check_html(path: Path) -> None:
     assert {"html", "style", "table", "main"} <= set(parser.tags)
 
 
+@pytest.mark.slow
 def test_reports_validate_and_no_file_holds_the_key(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, local_gateway: str
 ) -> None:
@@ -139,6 +140,7 @@ def test_reports_validate_and_no_file_holds_the_key(
         json.loads(file.read_text())
 
 
+@pytest.mark.slow
 def test_junit_validates_with_a_full_xsd_validator_too(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -1,6 +1,8 @@
-"""An unreachable target stops the run within seconds, with exit 2, a readable line and reports.
+"""An unreachable target stops the run at once, with exit 2, a readable line and reports.
 
-Run as a real subprocess of the installed ``gatecheck`` script: this is what a CI job sees.
+Run as a real subprocess of the installed ``gatecheck`` script: this is what a CI job sees.  No
+wall clock is asserted: the first failed connection must end the run (no suite runs, no retries),
+and the subprocess timeout bounds a run that would hang instead.
 """
 
 from __future__ import annotations
@@ -10,23 +12,22 @@ import os
 import socket
 import subprocess
 import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
+pytestmark = pytest.mark.slow  # runs gatecheck or a suite in a subprocess
+
 GATECHECK = Path(sys.executable).with_name("gatecheck")
 KEY = "sk-unreach-0123456789abcdef"
 
 
-def _gatecheck(tmp_path: Path, *args: str) -> tuple[subprocess.CompletedProcess[str], float]:
+def _gatecheck(tmp_path: Path, *args: str) -> subprocess.CompletedProcess[str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("PYTEST_")} | {"GATECHECK_API_KEY": KEY}
-    started = time.monotonic()
-    done = subprocess.run(
-        [str(GATECHECK), "run", *args], cwd=tmp_path, env=env, capture_output=True, text=True, timeout=60
+    return subprocess.run(
+        [str(GATECHECK), "run", *args], cwd=tmp_path, env=env, capture_output=True, text=True, timeout=120
     )
-    return done, time.monotonic() - started
 
 
 @pytest.fixture
@@ -47,10 +48,9 @@ def _reports(tmp_path: Path) -> tuple[dict, str, str]:
     )
 
 
-def test_connection_refused_exits_2_within_seconds_and_says_so(tmp_path: Path) -> None:
-    done, elapsed = _gatecheck(tmp_path, "--target", "http://127.0.0.1:9/v1")
+def test_connection_refused_exits_2_before_any_suite_and_says_so(tmp_path: Path) -> None:
+    done = _gatecheck(tmp_path, "--target", "http://127.0.0.1:9/v1")
     assert done.returncode == 2
-    assert elapsed < 10
     assert "gatecheck: error: target http://127.0.0.1:9/v1 is unreachable (ConnectError" in done.stderr
     assert "Traceback" not in done.stdout + done.stderr and KEY not in done.stdout + done.stderr
     results, summary, junit = _reports(tmp_path)
@@ -59,10 +59,9 @@ def test_connection_refused_exits_2_within_seconds_and_says_so(tmp_path: Path) -
     assert "is unreachable" in summary and 'type="gatecheck.target-unreachable"' in junit
 
 
-def test_a_target_that_never_answers_times_out_quickly(tmp_path: Path, silent_port: int) -> None:
-    done, elapsed = _gatecheck(tmp_path, "--target", f"http://127.0.0.1:{silent_port}/v1", "--timeout", "1")
+def test_a_silent_target_times_out_after_the_given_timeout(tmp_path: Path, silent_port: int) -> None:
+    done = _gatecheck(tmp_path, "--target", f"http://127.0.0.1:{silent_port}/v1", "--timeout", "1")
     assert done.returncode == 2
-    assert elapsed < 10
     assert "did not answer within 1 s" in done.stderr
     results, _, _ = _reports(tmp_path)
     assert results["run"]["error"]["kind"] == "target-unreachable"

@@ -117,7 +117,8 @@ def test_lint_problems_exit_1(app: click.Group, tmp_path: Path) -> None:
     assert result.exit_code == 1
     assert result.stdout == (
         f"{path}: 1 problem(s) (checked: source)\n"
-        f'  {path} (source) $.info: error: "title" is a required property\n'
+        f'  {path} (source) #/info: error: "title" is a required property'
+        " [OpenAPI 3.1 schema: /$defs/info/required]\n"
         "1 spec(s) linted: 1 error(s), 0 warning(s)\n"
     )
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import yaml
@@ -58,3 +59,44 @@ def test_ctrl_c_is_exit_130_not_a_failure_verdict(monkeypatch) -> None:  # type:
     monkeypatch.setattr("gatecheck.cli.specs.available", interrupted)
     code, output = _run("specs", "list")
     assert code == 130 and "interrupted" in output
+
+
+def test_an_internal_error_is_exit_2_in_one_line_never_a_breaking_verdict(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    def crash(*_args: object) -> None:
+        raise KeyError("400")
+
+    monkeypatch.setattr("gatecheck.reports.specdiff.diff_specs", crash)
+    code, output = _run("specs", "diff", "requesty", "requesty")
+    assert code == 2
+    assert output.count("\n") == 1 and "internal error KeyError: '400'" in output
+
+
+def test_json_dash_prints_only_the_json(tmp_path: Path) -> None:
+    document = yaml.safe_load((ROOT / "specs/requesty/openapi.yaml").read_text())
+    del document["paths"]["/organization/usage"]
+    newer = tmp_path / "next.yaml"
+    newer.write_text(yaml.safe_dump(document))
+    code, output = _run("specs", "diff", str(ROOT / "specs/requesty/openapi.yaml"), str(newer), "--json", "-")
+    assert code == 1
+    assert json.loads(output) == [
+        {
+            "operation": "GET /organization/usage",
+            "location": "GET /organization/usage",
+            "kind": "operation-removed",
+            "breaking": True,
+            "message": "operation removed",
+        }
+    ]
+
+
+def test_the_output_starts_with_a_summary_by_operation(tmp_path: Path) -> None:
+    code, output = _run("specs", "diff", "requesty", "openai")
+    assert code == 1
+    head = output.split("## Breaking")[0]
+    assert "| operation | breaking | non-breaking |" in head and head.count("\n") < 40
+
+
+def test_the_official_openrouter_document_against_the_bundled_one(real_specs: Path) -> None:
+    code, output = _run("specs", "diff", "openrouter", str(real_specs / "openrouter-openapi.yaml"), "--raw")
+    assert code == 1, output
+    assert "### POST /chat/completions" in output and "Traceback" not in output

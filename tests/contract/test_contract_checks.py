@@ -40,6 +40,7 @@ def _fails(check, resp, c, check_name: str) -> GatecheckFailure:  # type: ignore
     return failure
 
 
+@pytest.mark.slow
 def test_error_envelope_accepts_the_envelope_and_refuses_plain_text() -> None:
     c = case(body={})
     error_envelope(None, response(400, '{"error": {"message": "bad"}}', "application/json"), c)

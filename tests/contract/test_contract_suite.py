@@ -3,7 +3,6 @@ covers under the right operation and check, and it stops cleanly when the target
 
 from __future__ import annotations
 
-import time
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 
@@ -16,6 +15,8 @@ from gatecheck.mock.server import MockServer
 from gatecheck.mock.settings import MockSettings
 from gatecheck.profiles import get_profile
 from gatecheck.specs.registry import load_spec
+
+pytestmark = pytest.mark.slow  # runs gatecheck or a suite in a subprocess
 
 RunContract = Callable[..., SuiteRun]
 RunContracts = Callable[[Sequence[Sequence[str]]], list[SuiteRun]]
@@ -127,7 +128,7 @@ def test_a_fault_fails_the_suite_naming_operation_and_check(
     assert "Replay this run with --gatecheck-seed" in run.output
 
 
-def test_a_target_that_is_down_ends_the_run_quickly_with_one_clear_line(run_contract: RunContract) -> None:
+def test_a_target_that_is_down_ends_the_run_before_any_operation(run_contract: RunContract) -> None:
     run = run_contract(
         "--profile",
         "requesty",
@@ -136,7 +137,7 @@ def test_a_target_that_is_down_ends_the_run_quickly_with_one_clear_line(run_cont
         env={"GATECHECK_API_KEY": "sk-test-not-a-real-key-0000"},
     )
     assert run.returncode == 2, run.describe()
-    assert run.seconds < 30
+    assert run.outcomes == {}, run.describe()  # it stops before the first operation, not after all
     assert "target http://127.0.0.1:9/v1 is unreachable" in run.output
     assert "Traceback" not in run.output and "sk-test-not-a-real-key" not in run.output
 
@@ -195,10 +196,8 @@ def test_a_spent_request_budget_skips_the_rest_with_a_clear_reason(
     run_contract: RunContract, mock_as_real: tuple[MockServer, dict[str, str]]
 ) -> None:
     server, env = mock_as_real
-    started = time.perf_counter()
     run = run_contract(
         "--profile", "requesty", "--gateway-url", server.base_url, "--max-requests", "5", "-rs", *FEW, env=env
     )
-    assert time.perf_counter() - started < 60
     assert "request budget spent (5 of 5)" in run.output, run.describe()
     assert "skipped" in run.outcomes.values()

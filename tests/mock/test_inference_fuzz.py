@@ -50,6 +50,7 @@ NOTHING_TO_BREAK = {
 }
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("mode", list(GenerationMode), ids=lambda m: m.value)
 @pytest.mark.parametrize("flavor", ["requesty", "openrouter"])
 def test_fuzzed_requests_never_get_a_server_error(

@@ -166,6 +166,21 @@ def test_fault_plan_counts_down_and_reset_restores_startup(make_mock: MakeMock) 
     ]
 
 
+@pytest.mark.parametrize(
+    "body", [{"chunk_gap": -1}, {"chunk_gap": "0.1"}, {"gap": 0.1}, [0.1], {"first_token": 9}]
+)
+def test_admin_timing_is_validated(mock: MockClient, body: Any) -> None:
+    reply = mock.admin("PUT", "/timing", body)
+    assert reply.status == 400 and reply.json()["error"]["message"]
+
+
+def test_admin_timing_paces_the_live_settings(mock: MockClient) -> None:
+    assert mock.admin("GET", "/timing").json() == {"first_token": 0.0, "chunk_gap": 0.0}
+    reply = mock.admin("PUT", "/timing", {"chunk_gap": 0.01})
+    assert reply.json() == {"first_token": 0.0, "chunk_gap": 0.01}
+    assert mock.settings.chunk_gap == 0.01
+
+
 # ------------------------------------------------------------------------------------------- error rendering
 
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 import asyncio
 import json
 import signal
+import socket
 import subprocess
 import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -15,7 +15,7 @@ import httpx
 import openai
 import pytest
 
-from gatecheck.cli.mock import load_config, settings_from
+from gatecheck.cli.mock import _bind, load_config, settings_from
 from gatecheck.errors import ConfigError, UnknownNameError
 from gatecheck.mock.faults import FAULTS
 from gatecheck.mock.server import MockServer
@@ -90,27 +90,25 @@ def test_openai_sdk_sees_errors_as_exceptions(server: MockServer) -> None:
         client.chat.completions.create(model="openai/gpt-4o-mini", messages=USER)
 
 
-def _arrivals(server: MockServer) -> list[float]:
+def _reads(server: MockServer) -> list[bytes]:
+    """The raw reads of one streamed answer: how the bytes reached the client, not when."""
     body = {"model": "openai/gpt-4o-mini", "messages": USER, "stream": True, "max_tokens": 6}
     headers = {"Authorization": f"Bearer {server.settings.api_key}"}
-    stamps = []
-    start = time.perf_counter()
     with httpx.stream("POST", server.base_url + "/chat/completions", json=body, headers=headers) as response:
-        for _ in response.iter_raw():
-            stamps.append(time.perf_counter() - start)
-    return stamps
+        return list(response.iter_raw())
 
 
 def test_chunks_arrive_as_they_are_produced_and_buffered_stream_does_not(paced: MockServer) -> None:
-    stamps = _arrivals(paced)
-    assert len(stamps) >= 5 and stamps[-1] - stamps[0] > 0.2  # 9 frames, 40 ms apart
+    # 9 frames 40 ms apart: they reach the client in several reads, unless the client stalls for
+    # the whole stream; a buffered stream arrives in one write, so in at most two reads.
+    assert len(_reads(paced)) >= 3
     admin = {"Authorization": f"Bearer {paced.settings.admin_key}"}
     httpx.put(paced.root_url + "/_mock/faults", json={"faults": ["buffered-stream"]}, headers=admin)
     try:
-        buffered = _arrivals(paced)
+        buffered = _reads(paced)
     finally:
         httpx.post(paced.root_url + "/_mock/reset", headers=admin)
-    assert len(buffered) <= 2 and buffered[0] > 0.2  # nothing until the end, then everything
+    assert len(buffered) <= 2 and b"[DONE]" in b"".join(buffered)
 
 
 async def _stream_all(server: MockServer, count: int) -> list[int]:
@@ -136,6 +134,7 @@ def test_concurrent_paced_streams_lose_no_chunk(paced: MockServer) -> None:
 # ---------------------------------------------------------------------------------------------- CLI
 
 
+@pytest.mark.slow
 def test_cli_serves_until_interrupted_and_masks_given_keys() -> None:
     key = "sk-cli-test-key-0123456789"
     proc = subprocess.Popen(
@@ -163,11 +162,23 @@ def test_cli_serves_until_interrupted_and_masks_given_keys() -> None:
     assert "stopped" in out and "Traceback" not in err
 
 
+def test_cli_socket_accepts_connections_before_the_banner_is_printed() -> None:
+    """The banner says "serving" right after ``_bind``: a client may connect before uvicorn runs."""
+    sock = _bind("127.0.0.1", 0)
+    try:
+        with socket.create_connection(sock.getsockname(), timeout=10):
+            pass  # queued by the kernel: refused only if the socket were not listening
+    finally:
+        sock.close()
+
+
+@pytest.mark.slow
 def test_cli_list_faults_reads_the_registry() -> None:
     out = subprocess.run([*CLI, "--list-faults"], capture_output=True, text=True, check=True).stdout
     assert [line.split()[0] for line in out.splitlines()] == list(FAULTS)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     ("args", "message"),
     [(["--fault", "nope"], "unknown fault mode 'nope'"), (["--config", "/no/such.yaml"], "cannot be read")],

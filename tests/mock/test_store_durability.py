@@ -141,6 +141,7 @@ async def _chat_until_killed(base: str, key: str, proc: subprocess.Popen[str], a
     return list(answered)
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(sys.platform == "win32", reason="SIGKILL is POSIX")
 def test_kill_9_under_http_load_loses_no_answered_request(tmp_path: Path) -> None:
     """Group commit: the inference plane answers a request only once its usage row committed."""

@@ -21,6 +21,7 @@ def test_creates_things():
 '''
 
 
+@pytest.mark.slow
 def test_unclaimed_capability_is_not_applicable_not_passed(pytester: pytest.Pytester) -> None:
     pytester.makepyfile(SUITE)
     result = pytester.runpytest("--profile", "openai", "-rs", "-p", "no:cacheprovider")
@@ -65,6 +66,7 @@ def test_missing_key_variable_is_named(pytester: pytest.Pytester, monkeypatch: p
     result.stderr.fnmatch_lines(["*environment variable MY_GATEWAY_KEY is not set*"])
 
 
+@pytest.mark.slow
 def test_unreachable_target_stops_the_run_with_exit_2(
     pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -148,6 +148,7 @@ def test_shards_split_the_suite_and_say_how_much_was_collected(pytester: pytest.
     assert sum(c["selected"] for c in collected) == 10
 
 
+@pytest.mark.slow
 def test_under_xdist_the_controller_reports_every_test_with_its_metadata(pytester: pytest.Pytester) -> None:
     result, events = _run(pytester, "-n", "2", subprocess=True)
     result.assert_outcomes(passed=7, failed=1, skipped=1, errors=1)
@@ -159,6 +160,7 @@ def test_under_xdist_the_controller_reports_every_test_with_its_metadata(pyteste
     assert sum(1 for e in events if e["event"] == "finish") == 1
 
 
+@pytest.mark.slow
 def test_collection_errors_become_events(pytester: pytest.Pytester) -> None:
     suite_dir = pytester.path / "suites" / "bad"
     suite_dir.mkdir(parents=True)

@@ -100,6 +100,7 @@ def documents(draw: st.DrawFn) -> str:
     return "\n".join([*text, "@end", ""])
 
 
+@pytest.mark.slow
 @PROFILE
 @given(documents())
 def test_generated_documents_are_a_fixed_point_of_emit_then_compile(text: str) -> None:

@@ -55,40 +55,79 @@ def test_a_clean_user_file_checks_only_its_source(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize(
-    ("change", "location", "message"),
+    ("change", "pointer", "message", "rule"),
     [
         (
             lambda d: d["components"]["schemas"]["A"].update(type="strin"),
-            "$.components.schemas.A.type",
-            "'strin' is not valid under any of the given schemas",
+            "/components/schemas/A/type",
+            '"strin" is not one of "array", "boolean" or 5 other candidates',
+            "JSON Schema 2020-12: /$defs/simpleTypes/enum",
         ),
         (
             lambda d: d["components"]["schemas"].clear(),
-            "$.paths['/a'].get.responses['200'].content['application/json'].schema['$ref']",
+            "/paths/~1a/get/responses/200/content/application~1json/schema/$ref",
             "$ref '#/components/schemas/A' points to nothing in this document",
+            "$ref",
         ),
         (
             lambda d: d["paths"]["/a"]["get"]["responses"]["200"].update(
                 links={"L": {"operationId": "nope"}}
             ),
-            "$.paths['/a'].get.responses['200'].links.L",
+            "/paths/~1a/get/responses/200/links/L",
             "link names unknown operationId 'nope'",
+            "link target exists",
         ),
         (
             lambda d: d["info"].pop("title"),
-            "$.info",
+            "/info",
             '"title" is a required property',
+            "OpenAPI 3.1 schema: /$defs/info/required",
+        ),
+        (
+            lambda d: d["components"]["schemas"]["A"].update(type="number", exclusiveMinimum=True),
+            "/components/schemas/A/exclusiveMinimum",
+            'true is not of type "number"',
+            "JSON Schema 2020-12: /properties/exclusiveMinimum/type",
+        ),
+        (
+            lambda d: d["components"]["schemas"]["A"].update(
+                properties={"m": {"type": "string", "enum": ["auto"], "default": ["auto"]}}
+            ),
+            "/components/schemas/A/properties/m/default",
+            "['auto'] is not one of ['auto']",
+            "default must match its schema: enum",
+        ),
+        (
+            lambda d: d["paths"]["/b"].update(d["paths"]["/a"]),
+            "/paths/~1b/get/operationId",
+            "operationId 'getA' is also used at /paths/~1a/get/operationId",
+            "operationId is unique",
         ),
     ],
-    ids=["schema-keyword", "dangling-ref", "link-target", "missing-field"],
+    ids=[
+        "schema-keyword",
+        "dangling-ref",
+        "link-target",
+        "missing-field",
+        "exclusive-minimum",
+        "default",
+        "duplicate-operation-id",
+    ],
 )
-def test_problems_are_located_in_the_document(
-    tmp_path: Path, change: Any, location: str, message: str
+def test_problems_are_located_by_json_pointer_with_the_rule_broken(
+    tmp_path: Path, change: Any, pointer: str, message: str, rule: str
 ) -> None:
-    path = write(tmp_path / "bad.yaml", broken(change))
+    path = write(tmp_path / "bad.yaml", broken(lambda d: (d["paths"].setdefault("/b", {}), change(d))))
     report = lint(path)
-    assert Problem("error", f"{path} (source) {location}", message) in report.problems
+    assert Problem("error", f"{path} (source) #{pointer}", message, rule, pointer) in report.problems
     assert report.errors == report.problems
+
+
+def test_a_value_in_a_message_is_shortened_never_dumped(tmp_path: Path) -> None:
+    big = {f"field{i}": {"type": "string", "description": "x" * 50} for i in range(40)}
+    path = write(tmp_path / "bad.yaml", broken(lambda d: d["paths"]["/a"].update(get=big)))
+    for problem in lint(path).problems:
+        assert len(problem.message) < 250 and problem.pointer is not None, problem
 
 
 def test_a_missing_operation_id_is_a_warning(tmp_path: Path) -> None:
@@ -96,7 +135,13 @@ def test_a_missing_operation_id_is_a_warning(tmp_path: Path) -> None:
     report = lint(path)
     assert report.errors == ()
     assert report.warnings == (
-        Problem("warning", f"{path} (source) $.paths['/a'].get", "operation has no operationId"),
+        Problem(
+            "warning",
+            f"{path} (source) #/paths/~1a/get",
+            "operation has no operationId",
+            "operationId",
+            "/paths/~1a/get",
+        ),
     )
 
 
@@ -149,7 +194,7 @@ def test_a_contract_that_breaks_a_valid_source(tmp_path: Path) -> None:
     write(folder / "spec.yaml", {**meta, "overlay": "overlay.yaml"})
     report = lint(str(folder))
     assert report.checked == ("source", "contract")
-    assert [p.location.split(" $")[0] for p in report.problems] == [f"{folder} (contract)"]
+    assert [p.location.split(" #")[0] for p in report.problems] == [f"{folder} (contract)"]
 
 
 def test_unreadable_input_is_raised_not_reported(tmp_path: Path) -> None:

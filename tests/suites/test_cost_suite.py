@@ -8,6 +8,8 @@ import pytest
 
 from gatecheck.mock.faults import FAULTS
 
+pytestmark = pytest.mark.slow  # runs gatecheck or a suite in a subprocess
+
 SUITE = "cost"
 SuiteRunner = Any  # the run_suite fixture of tests/suites/conftest.py
 

@@ -12,6 +12,8 @@ from typing import Any
 
 import pytest
 
+pytestmark = pytest.mark.slow  # runs gatecheck or a suite in a subprocess
+
 SuiteRunner = Any  # the run_suite fixture of tests/suites/conftest.py
 SUITE = "fallbacks"
 FLAVORS = ("requesty", "openrouter")

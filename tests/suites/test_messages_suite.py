@@ -12,6 +12,8 @@ from typing import Any, NamedTuple
 
 import pytest
 
+pytestmark = pytest.mark.slow  # runs gatecheck or a suite in a subprocess
+
 SUITE = "messages"
 SuiteRunner = Any  # the run_suite fixture of tests/suites/conftest.py
 PROFILE = "openrouter"  # the one bundled profile that claims 'messages'

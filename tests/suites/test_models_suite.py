@@ -11,6 +11,8 @@ from typing import Any, NamedTuple
 
 import pytest
 
+pytestmark = pytest.mark.slow  # runs gatecheck or a suite in a subprocess
+
 SUITE = "models"
 SuiteRunner = Any  # the run_suite fixture of tests/suites/conftest.py
 

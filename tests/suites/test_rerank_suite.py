@@ -12,6 +12,8 @@ from typing import Any, NamedTuple
 
 import pytest
 
+pytestmark = pytest.mark.slow  # runs gatecheck or a suite in a subprocess
+
 SUITE = "rerank"
 SuiteRunner = Any  # the run_suite fixture of tests/suites/conftest.py
 

@@ -9,6 +9,7 @@ from typing import Any
 import httpx
 import pytest
 
+from gatecheck import verdicts
 from gatecheck.checks import stream as checks
 from gatecheck.checks.stream import StreamCapture, capture_stream
 from gatecheck.failures import ContractViolation
@@ -231,25 +232,46 @@ def _timed(times: list[float], total: float, reads: list[int] | None = None) -> 
 
 
 def test_a_paced_stream_is_not_buffered() -> None:
-    checks.check_not_buffered(_timed([0.01, 0.02, 0.05, 0.08, 0.1], 0.1), min_reads=2)
+    checks.check_not_buffered(_timed([0.01, 0.02, 0.05, 0.08, 0.1], 0.1), production=0.1, min_reads=2)
 
 
-def test_a_quick_stream_is_judged_by_its_reads_alone() -> None:
+def test_a_stream_in_several_reads_passes_whatever_its_pace() -> None:
     checks.check_not_buffered(_timed([0.001, 0.001, 0.001, 0.001, 0.002], 0.002), min_reads=2)
+
+
+@pytest.mark.parametrize(
+    ("times", "total", "reads", "production"),
+    [
+        ([0.5], 0.5, [0, 0, 0, 0, 0], None),  # a fast server behind a slow start, or a buffer
+        ([0.001], 0.002, [0, 0, 0, 0, 0], None),  # a stub that writes everything at once
+        ([0.001], 0.002, [0, 0, 0, 0, 0], 0.004),  # known, but too quick to show anything
+    ],
+    ids=["one-late-read", "one-quick-read", "quick-production"],
+)
+def test_a_burst_from_a_target_of_unknown_pace_is_inconclusive(
+    times: list[float], total: float, reads: list[int], production: float | None
+) -> None:
+    with pytest.raises(pytest.skip.Exception) as skipped:
+        checks.check_not_buffered(_timed(times, total, reads), production=production, min_reads=2)
+    reason = str(skipped.value)
+    assert verdicts.outcome_of_skip(reason) == verdicts.INCONCLUSIVE
+    assert f"of {total:.3f} s" in reason and "1 reads" in reason
 
 
 @pytest.mark.parametrize(
     ("times", "total", "reads"),
     [
         ([0.5], 0.5, [0, 0, 0, 0, 0]),
-        ([0.001], 0.002, [0, 0, 0, 0, 0]),
-        ([0.45, 0.46, 0.46, 0.46, 0.5], 0.5, None),
+        ([0.48, 0.49, 0.49, 0.49, 0.5], 0.5, None),
     ],
-    ids=["one-read", "one-quick-read", "one-burst-at-the-end"],
+    ids=["one-read", "one-burst-at-the-end"],
 )
-def test_a_buffered_stream_is_caught(times: list[float], total: float, reads: list[int] | None) -> None:
-    found = violation(checks.check_not_buffered, _timed(times, total, reads), min_reads=2)
+def test_a_buffered_stream_of_known_pace_is_caught(
+    times: list[float], total: float, reads: list[int] | None
+) -> None:
+    found = violation(checks.check_not_buffered, _timed(times, total, reads), production=0.4, min_reads=2)
     assert found.check == "stream-buffered"
+    assert "at least 0.400 s" in str(found)
 
 
 def _tool_frames(*deltas: dict[str, Any]) -> list[bytes]:

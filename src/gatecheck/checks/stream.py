@@ -20,13 +20,15 @@ import httpx
 from gatecheck.checks.cost import check_usage_cost
 from gatecheck.failures import ContractViolation, excerpt
 from gatecheck.sse import SSEComment, SSEDecoder, SSEEvent, SSEItem
+from gatecheck.verdicts import inconclusive
 
 __all__ = [
     "DONE",
-    "TIMED_AFTER",
+    "JUDGEABLE_PRODUCTION",
     "StreamCapture",
     "TimedItem",
     "capture_stream",
+    "carries_token",
     "check_chunk_identity",
     "check_comments_stay_comments",
     "check_content_type",
@@ -87,7 +89,7 @@ class StreamCapture:
     def first_token(self) -> float | None:
         """Seconds until the first chunk carrying content or a tool call arrived."""
         for timed in self.items:
-            if isinstance(timed.item, SSEEvent) and _carries_token(_loads(timed.item.data)):
+            if isinstance(timed.item, SSEEvent) and carries_token(_loads(timed.item.data)):
                 return timed.t
         return None
 
@@ -111,7 +113,8 @@ def _delta(chunk: Any) -> dict[str, Any]:
     return {}
 
 
-def _carries_token(chunk: Any) -> bool:
+def carries_token(chunk: Any) -> bool:
+    """The chunk delivers answer content or a tool call (not just a role, finish or usage)."""
     delta = _delta(chunk)
     return bool(delta.get("content") or delta.get("tool_calls"))
 
@@ -383,37 +386,59 @@ def joined_content(capture: StreamCapture) -> str:
     return "".join(str(_delta(c).get("content") or "") for _, c in content_chunks(capture))
 
 
-#: Streams shorter than this are too quick for timing to mean anything; only reads are judged.
-TIMED_AFTER = 0.05
+#: A production shorter than this is too quick for a stream's timing to show anything.
+JUDGEABLE_PRODUCTION = 0.1
 
 
 def _token_times(capture: StreamCapture) -> list[TimedItem]:
-    return [t for t in capture.items if isinstance(t.item, SSEEvent) and _carries_token(_loads(t.item.data))]
+    return [t for t in capture.items if isinstance(t.item, SSEEvent) and carries_token(_loads(t.item.data))]
 
 
-def check_not_buffered(capture: StreamCapture, *, min_reads: int = 3, min_spread: float = 0.1) -> None:
-    """Tokens arrive as they are produced: in several reads, spread over the answer's time.
+def _delivery(capture: StreamCapture, production: float | None) -> str:
+    tokens = _token_times(capture)
+    reads = len({t.read for t in tokens})
+    spread = tokens[-1].t - tokens[0].t if tokens else 0.0
+    made = "unknown" if production is None else f"at least {production:.3f} s"
+    return (
+        f"{len(tokens)} content chunks in {reads} reads, "
+        f"arriving over {spread:.3f} s of {capture.total:.3f} s "
+        f"(first byte at {capture.first_byte or 0:.3f} s, first content at {capture.first_token or 0:.3f} s; "
+        f"time the target took to produce them: {made})"
+    )
 
-    A buffering gateway or proxy delivers every token in one burst at the end, so its content
-    arrives in few reads and within a sliver of the total time.  The spread (last content chunk
-    minus first) is compared with the total rather than the time to first token, because a fast
-    model behind a slow provider legitimately spends most of the total waiting for its first
-    token.  Streams done within :data:`TIMED_AFTER` are judged by their reads alone.
+
+def check_not_buffered(
+    capture: StreamCapture, *, production: float | None = None, min_reads: int = 3, min_spread: float = 0.1
+) -> None:
+    """Tokens arrive as they are produced: in several reads, spread over the time they took to make.
+
+    From the client's side a buffering proxy and a server that produced the whole answer before
+    its first byte look the same: everything arrives in one burst.  Only a known production time
+    (``production``: a lower bound on how long the target spent making the content, e.g. the
+    built-in mock's configured pacing) tells them apart.  So a stream delivered in several reads
+    passes (when the pace is known, the reads must also spread over a share of the production
+    time), a burst whose production lasted at least :data:`JUDGEABLE_PRODUCTION` fails, and any
+    other burst is *inconclusive* with the figures: a fast server is never called buffered.
     """
     tokens = _token_times(capture)
     reads = len({t.read for t in tokens})
     spread = tokens[-1].t - tokens[0].t if tokens else 0.0
-    timed = capture.total >= TIMED_AFTER
-    if reads < min_reads or (timed and spread < min_spread * capture.total):
+    judgeable = production is not None and production >= JUDGEABLE_PRODUCTION
+    if judgeable and production is not None:
+        if reads >= min_reads and spread >= min_spread * production:
+            return
         raise _fail(
             capture,
             "Stream is buffered, not sent as tokens are produced",
-            f"content chunks in at least {min_reads} reads"
-            + (f", arriving over at least {min_spread:.0%} of the total time" if timed else ""),
-            f"{len(tokens)} content chunks in {reads} reads, arriving over {spread:.3f} s "
-            f"of {capture.total:.3f} s (first at {capture.first_token or 0:.3f} s)",
+            f"content chunks in at least {min_reads} reads, arriving over at least {min_spread:.0%} "
+            "of the time the target took to produce them",
+            _delivery(capture, production),
             "stream-buffered",
         )
+    if reads >= min_reads:
+        return
+    why = "cannot tell a buffered stream from one produced before its first byte"
+    inconclusive(f"{why}: {_delivery(capture, production)}")
 
 
 def check_tool_call_deltas(capture: StreamCapture) -> dict[int, dict[str, Any]]:

@@ -8,8 +8,9 @@ from gatecheck.cli.baseline import baseline
 from gatecheck.cli.capabilities import capabilities
 from gatecheck.cli.drift import drift
 from gatecheck.cli.mock import mock
+from gatecheck.cli.probe import probe
 from gatecheck.cli.report import report
 from gatecheck.cli.run import run
 from gatecheck.cli.specs import specs
 
-ALL: list[click.Command] = [run, mock, specs, report, baseline, drift, capabilities]
+ALL: list[click.Command] = [run, probe, mock, specs, report, baseline, drift, capabilities]

@@ -21,7 +21,7 @@ from gatecheck.errors import ConfigError, UsageError
 from gatecheck.mock.app import create_app
 from gatecheck.mock.faults import FAULTS, validate_faults
 from gatecheck.mock.inference.faultplan import parse_fault_plan
-from gatecheck.mock.server import uvicorn_config
+from gatecheck.mock.server import BACKLOG, uvicorn_config
 from gatecheck.mock.settings import MockSettings, generate_key
 
 __all__ = ["CONFIG_SCHEMA", "load_config", "mock", "settings_from"]
@@ -101,6 +101,7 @@ def _bind(host: str, port: int) -> socket.socket:
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     try:
         sock.bind((host, port))
+        sock.listen(BACKLOG)  # before the banner: a client that reads "serving" may connect at once
     except OSError as exc:
         sock.close()
         raise UsageError(f"cannot listen on {host}:{port}: {exc.strerror}") from None

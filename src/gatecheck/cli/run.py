@@ -7,6 +7,7 @@ import sys
 import click
 
 from gatecheck.mock.faults import FAULTS
+from gatecheck.profiles.roles import ROLES
 from gatecheck.runner import RunOptions, execute
 from gatecheck.runner.plan import MOCK_FLAVORS
 
@@ -21,7 +22,7 @@ def _split(values: tuple[str, ...]) -> list[str] | None:
 
 
 def _command_line(
-    ctx: click.Context, suites: tuple[str, ...], faults: tuple[str, ...], flags: dict
+    ctx: click.Context, suites: tuple[str, ...], faults: tuple[str, ...], flags: dict, repeated: dict
 ) -> list[str]:
     """The run's command line as parsed (flags only name environment variables, never secrets)."""
     words = ["gatecheck", "run"]
@@ -32,6 +33,8 @@ def _command_line(
         flag = by_name[name].opts[0]
         words += [flag] if value is True else [flag, str(value)]
     words += [w for s in suites for w in ("--suites", s)] + [w for f in faults for w in ("--mock-fault", f)]
+    for name, values in repeated.items():
+        words += [w for v in values for w in (by_name[name].opts[0], v)]
     return words
 
 
@@ -91,6 +94,33 @@ def _command_line(
     help="run only shard I of N (deterministic by test id); merge with 'gatecheck report merge'",
 )
 @click.option("--examples", type=click.IntRange(min=1), help="schemathesis examples per operation")
+@click.option(
+    "--model",
+    "models",
+    multiple=True,
+    metavar="ROLE=NAME",
+    help=f"the target's model for a role (repeatable); roles: {', '.join(ROLES)}",
+)
+@click.option(
+    "--embedding-dimensions",
+    type=click.IntRange(min=1),
+    metavar="N",
+    help="vector length of the embedding model",
+)
+@click.option(
+    "--header",
+    "headers",
+    multiple=True,
+    metavar="'NAME: VALUE'",
+    help="extra request header (repeatable); ${ENV} in the value is read from the environment",
+)
+@click.option(
+    "--body-field",
+    "body_fields",
+    multiple=True,
+    metavar="NAME=JSON",
+    help="extra field in every inference request body (repeatable)",
+)
 @click.option("--config", metavar="FILE", help="config file (default ./gatecheck.toml if present)")
 @click.option(
     "--timeout",
@@ -118,6 +148,9 @@ def run(
     suites: tuple[str, ...],
     faults: tuple[str, ...],
     limits: tuple[str, ...],
+    models: tuple[str, ...],
+    headers: tuple[str, ...],
+    body_fields: tuple[str, ...],
     **flags: object,
 ) -> None:
     """Run the conformance suites against a gateway (default: the built-in mock) and write reports.
@@ -126,11 +159,15 @@ def run(
     allure-results/) with REPORT_DIR/latest pointing at the newest.  Exit codes: 0 conformant
     (or only baselined failures), 1 conformance failures, 2 usage or harness error.
     """
+    repeated = {"limits": limits, "models": models, "headers": headers, "body_fields": body_fields}
     options = RunOptions(
         suites=_split(suites),
         mock_faults=list(faults),
         limits=list(limits),
-        command=_command_line(ctx, suites, faults, flags) + [w for x in limits for w in ("--limit", x)],
+        models=list(models),
+        headers=list(headers),
+        body_fields=list(body_fields),
+        command=_command_line(ctx, suites, faults, flags, repeated),
         **flags,  # type: ignore[arg-type]
     )
     try:

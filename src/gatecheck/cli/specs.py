@@ -77,6 +77,8 @@ def show(name: str, spec_format: str, output_format: str, raw: bool) -> None:
     NAME is a bundled spec, a spec folder, or an OpenAPI (.yaml/.yml/.json) or LAP (.lap) file.
     """
     spec = load_spec(name)
+    if spec.level != "clean" and not raw:
+        click.echo(f"gatecheck: {spec.summary()}", err=True)
     document = spec.raw if raw else spec.document
     if spec_format == "lap":
         click.echo(_as_lap(spec.source_path, document, verbatim=raw and spec.format == "lap"), nl=False)
@@ -150,21 +152,38 @@ def _print_report(report: LintReport) -> None:
 @click.argument("new")
 @click.option("--raw", is_flag=True, help="Compare the vendor documents, without the contract layers.")
 @click.option(
-    "--json", "json_path", type=click.Path(dir_okay=False), help="Also write the changes as JSON here."
+    "--json",
+    "json_path",
+    metavar="FILE|-",
+    help="Also write the changes as JSON to FILE; '-' prints only the JSON, for machines.",
 )
 @click.pass_context
 def diff_command(ctx: click.Context, old: str, new: str, raw: bool, json_path: str | None) -> None:
-    """Compare two versions of a spec: operations, parameters, required fields, enums, types.
+    """Compare two versions of a spec: operations, parameters, fields, types, values, status codes.
 
-    Each change is classified as breaking or not; exits 1 when any change is breaking, so a
-    vendor's new document can gate an upgrade of the bundled spec.
+    Equivalent spellings (enum vs anyOf of const, nullable vs type null, $ref vs inline, 3.0 vs
+    3.1) are not changes.  Exit 0 no breaking change, 1 breaking changes, 2 a spec that cannot
+    be read (or any error of gatecheck's own, in one line).
     """
-    from gatecheck.reports.specdiff import diff_specs, has_breaking, render_markdown, to_json
+    from gatecheck.reports.specdiff import diff_specs, dumps, has_breaking
+    from gatecheck.reports.specdiff_render import render_markdown
 
     before, after = load_spec(old), load_spec(new)
-    changes = diff_specs(before.raw if raw else before.document, after.raw if raw else after.document)
-    click.echo(render_markdown(changes, old_label=old, new_label=new))
-    if json_path:
-        with open(json_path, "w", encoding="utf-8") as handle:
-            json.dump(to_json(changes), handle, indent=2)
+    try:
+        changes = diff_specs(before.raw if raw else before.document, after.raw if raw else after.document)
+    except Exception as exc:
+        raise GatecheckError(
+            f"specs diff could not compare {old} and {new}: internal error "
+            f"{type(exc).__name__}: {exc}; please report it"
+        ) from None
+    if json_path == "-":
+        click.echo(dumps(changes))
+    else:
+        click.echo(render_markdown(changes, old_label=old, new_label=new), nl=False)
+    if json_path and json_path != "-":
+        try:
+            with open(json_path, "w", encoding="utf-8") as handle:
+                handle.write(dumps(changes) + "\n")
+        except OSError as exc:
+            raise GatecheckError(f"--json {json_path}: cannot write: {exc.strerror}") from None
     ctx.exit(EXIT_PROBLEMS if has_breaking(changes) else EXIT_OK)

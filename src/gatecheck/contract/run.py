@@ -108,6 +108,7 @@ class ContractTarget:
     real: bool = False
     timeout: float = 30.0
     mock_root_url: str | None = None  # the mock's URL without the API prefix, where /_mock/ lives
+    headers: Mapping[str, str] = field(default_factory=dict, repr=False)  # --header; may hold secrets
     #: Set when the target stopped answering; later cases fail at once instead of waiting again.
     down: str | None = None
     sleep: Callable[[float], None] = field(default=time.sleep, repr=False)
@@ -196,7 +197,7 @@ def delete_created(target: ContractTarget, tracker: ResourceTracker, key: str | 
     """
     if not target.real:
         return []  # the mock is the harness's own; its state goes when it stops
-    headers = {"Authorization": f"Bearer {key}"} if key else {}
+    headers = {**target.headers, **({"Authorization": f"Bearer {key}"} if key else {})}
     with requests.Session() as session:
 
         def delete(path: str) -> int:

@@ -91,6 +91,7 @@ class ContractSettings:
         key: str | None = None,
         schemes: list[str] | None = None,
         phases: tuple[str, ...] | None = None,
+        headers: Mapping[str, str] | None = None,
     ) -> SchemathesisConfig:
         """The schemathesis configuration: only the chosen checks and phases, secrets masked.
 
@@ -131,8 +132,10 @@ class ContractSettings:
         }
         if base_url:
             data["base-url"] = base_url
+        if headers:  # the target's own (--header): every case carries them, like every scenario
+            data["headers"] = dict(headers)
         if key and schemes:
             data["auth"] = {"openapi": {name: {"bearer": key} for name in schemes}}
         elif key:
-            data["headers"] = {"Authorization": f"Bearer {key}"}
+            data["headers"] = {**data.get("headers", {}), "Authorization": f"Bearer {key}"}
         return SchemathesisConfig.from_dict(data)

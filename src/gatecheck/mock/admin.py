@@ -124,6 +124,28 @@ async def put_policies(ctx: Context, request: Request) -> dict[str, Any]:
     return {"fallback_policies": ctx.settings.fallback_policies}
 
 
+#: ``/_mock/timing`` field -> MockSettings attribute; seconds, at most :data:`_MAX_DELAY`.
+_TIMING = {"first_token": "first_token_delay", "chunk_gap": "chunk_gap"}
+_MAX_DELAY = 5.0
+
+
+async def get_timing(ctx: Context, request: Request) -> dict[str, Any]:
+    """Stream pacing, so a scenario that times a stream knows how long the mock takes to make it."""
+    return {name: getattr(ctx.settings, attr) for name, attr in _TIMING.items()}
+
+
+async def put_timing(ctx: Context, request: Request) -> dict[str, Any]:
+    data = await _json(request)
+    if not isinstance(data, dict) or not set(data) <= set(_TIMING):
+        raise _Refused(400, f"expected an object with some of {sorted(_TIMING)}")
+    for name, value in data.items():
+        if isinstance(value, bool) or not isinstance(value, int | float) or not 0 <= value <= _MAX_DELAY:
+            raise _Refused(400, f"{name} must be a number of seconds from 0 to {_MAX_DELAY}")
+    for name, value in data.items():
+        setattr(ctx.settings, _TIMING[name], float(value))
+    return await get_timing(ctx, request)
+
+
 async def reset(ctx: Context, request: Request) -> dict[str, Any]:
     ctx.reset()
     return {"reset": True, "faults": sorted(ctx.faults), "fault_plan": ctx.plan.snapshot()}
@@ -154,6 +176,8 @@ def admin_routes(ctx: Context) -> list[BaseRoute]:
         ("/reset", "POST", reset),
         ("/fallback-policies", "GET", get_policies),
         ("/fallback-policies", "PUT", put_policies),
+        ("/timing", "GET", get_timing),
+        ("/timing", "PUT", put_timing),
     ]
     routes: list[BaseRoute] = [Route("/health", partial(health, ctx), methods=["GET"])]
     routes.append(Route("/regions", partial(regions, ctx), methods=["GET"]))

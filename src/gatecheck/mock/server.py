@@ -21,9 +21,10 @@ from gatecheck.mock.app import create_app
 from gatecheck.mock.inference.context import Context
 from gatecheck.mock.settings import MockSettings
 
-__all__ = ["MockServer", "uvicorn_config"]
+__all__ = ["BACKLOG", "MockServer", "uvicorn_config"]
 
 _START_TIMEOUT = 15.0
+BACKLOG = 4096  # the listen queue: benchmarks open thousands of connections at once
 
 
 def uvicorn_config(app: Starlette, host: str = "127.0.0.1", port: int = 0) -> uvicorn.Config:
@@ -37,7 +38,7 @@ def uvicorn_config(app: Starlette, host: str = "127.0.0.1", port: int = 0) -> uv
         access_log=False,
         server_header=False,
         timeout_graceful_shutdown=2,
-        backlog=4096,
+        backlog=BACKLOG,
         lifespan="on",
     )
 
@@ -81,6 +82,7 @@ class MockServer:
         sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
         sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         sock.bind((self.host, self._port))
+        sock.listen(BACKLOG)  # connections queue from here on, even before uvicorn accepts them
         self._port = sock.getsockname()[1]
         self.app = create_app(self.settings)
         self._server = uvicorn.Server(uvicorn_config(self.app, self.host, self._port))

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import shutil
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -21,8 +21,10 @@ from gatecheck.config import load_config
 from gatecheck.errors import GatecheckError
 from gatecheck.http import make_client
 from gatecheck.profiles import Profile
+from gatecheck.profiles.roles import missing_role_reason
 from gatecheck.redact import default_redactor
 from gatecheck.target import Target, resolve_target
+from gatecheck.target_settings import parse_flags
 from gatecheck.verdicts import not_applicable
 
 __all__ = ["Gateway"]
@@ -58,7 +60,8 @@ class Gateway:
             key if key is not None else self.api_key,
             timeout=self.target.timeout,
             budget=self.budget,
-            headers=headers,
+            headers={**self.target.headers, **headers},
+            body=self.target.body,
         )
 
 
@@ -73,6 +76,12 @@ def target_for(config: pytest.Config) -> Target:
                 management_key_env=config.getoption("management_key_env"),
                 config=load_config(config.getoption("gatecheck_config")),
                 timeout=config.getoption("request_timeout"),
+                settings=parse_flags(
+                    config.getoption("gatecheck_models"),
+                    config.getoption("gatecheck_headers"),
+                    config.getoption("gatecheck_body_fields"),
+                    config.getoption("embedding_dimensions"),
+                ),
             )
         except GatecheckError as exc:
             raise pytest.UsageError(f"gatecheck: {exc}") from None
@@ -142,7 +151,7 @@ def gateway(pytestconfig: pytest.Config) -> Iterator[Gateway]:
     budget = _budget(pytestconfig, target)
     if not target.is_mock:
         assert target.url is not None
-        for secret in (target.api_key, target.management_key):
+        for secret in (target.api_key, target.management_key, *target.secrets):
             default_redactor.add(secret)
         if reason := _probe(target.url, target.timeout, budget):
             pytest.exit(f"gatecheck: target {target.url} is unreachable: {reason}", returncode=2)
@@ -157,7 +166,7 @@ def gateway(pytestconfig: pytest.Config) -> Iterator[Gateway]:
         settings = MockSettings(flavor=target.profile.mock_flavor, faults=validate_faults(faults))  # type: ignore[arg-type]
     except GatecheckError as exc:
         pytest.exit(f"gatecheck: {exc}", returncode=2)
-    for secret in (settings.api_key, settings.admin_key):
+    for secret in (settings.api_key, settings.admin_key, *target.secrets):
         default_redactor.add(secret)
     with MockServer(settings) as server:
         yield Gateway(
@@ -176,6 +185,23 @@ def gateway(pytestconfig: pytest.Config) -> Iterator[Gateway]:
 def profile(gateway: Gateway) -> Profile:
     """The profile of the target: paths, capabilities, models to use."""
     return gateway.profile
+
+
+@pytest.fixture(scope="session")
+def model_for(profile: Profile) -> Callable[[str], str]:
+    """``model_for("rate_limited")``: the target's model for a role, or the test is not applicable.
+
+    gatecheck cannot guess which of a gateway's models fails or rate-limits; the user names it
+    with ``--model ROLE=NAME`` (or in gatecheck.toml), and a role nobody named judges nothing.
+    """
+
+    def lookup(role: str) -> str:
+        name = profile.model(role)
+        if not name:
+            not_applicable(missing_role_reason(role))
+        return name
+
+    return lookup
 
 
 @pytest.fixture(scope="session")

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import pytest
 
+from gatecheck.profiles.roles import ROLES
+
 __all__ = ["add_options"]
 
 
@@ -27,6 +29,37 @@ def add_options(parser: pytest.Parser) -> None:
         "--management-key-env",
         default=None,
         help="environment variable holding the management key (default GATECHECK_MANAGEMENT_KEY)",
+    )
+    group.addoption(
+        "--model",
+        dest="gatecheck_models",
+        action="append",
+        default=[],
+        metavar="ROLE=NAME",
+        help=f"the target's model for a role (repeatable); roles: {', '.join(ROLES)}",
+    )
+    group.addoption(
+        "--embedding-dimensions",
+        type=int,
+        default=None,
+        metavar="N",
+        help="vector length of the embedding model",
+    )
+    group.addoption(
+        "--header",
+        dest="gatecheck_headers",
+        action="append",
+        default=[],
+        metavar="'NAME: VALUE'",
+        help="extra request header (repeatable); ${ENV} in the value is read from the environment",
+    )
+    group.addoption(
+        "--body-field",
+        dest="gatecheck_body_fields",
+        action="append",
+        default=[],
+        metavar="NAME=JSON",
+        help="extra field in every inference request body (repeatable)",
     )
     group.addoption(
         "--gatecheck-config", default=None, help="config file (default ./gatecheck.toml if present)"

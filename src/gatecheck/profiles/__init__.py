@@ -18,6 +18,7 @@ import yaml
 
 from gatecheck.errors import ConfigError, UnknownNameError
 from gatecheck.profiles.capabilities import CAPABILITIES
+from gatecheck.profiles.roles import ROLES
 
 __all__ = ["CAPABILITIES", "PROFILE_SCHEMA", "Profile", "available", "get_profile", "load_profile"]
 
@@ -229,7 +230,11 @@ PROFILE_SCHEMA: dict[str, Any] = {
         "mock_flavor": {"enum": ["requesty", "openrouter"]},
         "auth": {"type": "object"},
         "default_model": {"type": ["string", "null"]},
-        "models": {"type": "object", "additionalProperties": {"type": ["string", "null"]}},
+        "models": {
+            "type": "object",
+            "additionalProperties": False,
+            "properties": {role: {"type": ["string", "null"]} for role in ROLES},
+        },
         "pricing": {"type": ["object", "null"]},
         "capabilities": {"type": "array", "items": {"enum": sorted(CAPABILITIES)}, "uniqueItems": True},
         "paths": {"type": "object", "additionalProperties": {"type": "string", "pattern": "^/"}},
@@ -280,7 +285,9 @@ class Profile:
         return template.format(**params)
 
     def model(self, role: str) -> str | None:
-        """The model the suites use for ``role`` (chat, chat_alt, embedding, rerank)."""
+        """The model the suites use for ``role`` (see :data:`~gatecheck.profiles.roles.ROLES`)."""
+        if role not in ROLES:
+            raise UnknownNameError("model role", role, list(ROLES))
         return self.models.get(role)
 
 

@@ -15,7 +15,8 @@ Layout (one job per module):
 - ``drift``     compare two runs (and the history); ``drift_render`` writes it as Markdown/HTML
 - ``merge``     combine shards and targets into one set of reports
 - ``shapes``    observed response shapes and their comparison with the spec
-- ``specdiff``  breaking and non-breaking changes between two versions of a spec
+- ``specdiff``  breaking and non-breaking changes between two versions of a spec (``specdiff_shape``
+                normalises equivalent schema spellings, ``specdiff_render`` writes the Markdown)
 - ``scrub``     redacts files other tools wrote into a run folder
 - ``atomic``    write-to-temp-then-rename helpers
 """

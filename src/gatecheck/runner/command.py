@@ -59,6 +59,11 @@ def _target_args(plan: RunPlan) -> list[str]:
         args += ["--api-key-env", options.api_key_env]
     if options.management_key_env:
         args += ["--management-key-env", options.management_key_env]
+    args += [w for m in options.models for w in ("--model", m)]
+    args += [w for h in options.headers for w in ("--header", h)]
+    args += [w for b in options.body_fields for w in ("--body-field", b)]
+    if options.embedding_dimensions:
+        args += ["--embedding-dimensions", str(options.embedding_dimensions)]
     if plan.config.source:
         args += ["--gatecheck-config", str(Path(plan.config.source).resolve())]
     for fault in plan.faults:

@@ -23,19 +23,11 @@ from gatecheck.mock.settings import Flavor
 from gatecheck.reports.baseline import Baseline, load_baseline
 from gatecheck.runner.ids import Shard, parse_shard
 from gatecheck.target import DEFAULT_API_KEY_ENV, DEFAULT_MANAGEMENT_KEY_ENV, Target, resolve_target
+from gatecheck.target_settings import parse_flags
 
-__all__ = [
-    "MOCK_FLAVORS",
-    "RunOptions",
-    "RunPlan",
-    "Suite",
-    "available_suites",
-    "build_plan",
-    "report_root",
-]
+__all__ = ["MOCK_FLAVORS", "RunOptions", "RunPlan", "Suite", "available_suites", "build_plan", "report_root"]
 
 MOCK_FLAVORS: tuple[str, ...] = get_args(Flavor)
-
 DEFAULT_REPORT_DIR = "reports"
 
 
@@ -63,6 +55,10 @@ class RunOptions:
     timeout: float | None = None
     max_duration: float | None = None
     limits: list[str] = field(default_factory=list)
+    models: list[str] = field(default_factory=list)  # ROLE=NAME, as given
+    headers: list[str] = field(default_factory=list)  # 'Name: value', as given
+    body_fields: list[str] = field(default_factory=list)  # NAME=JSON, as given
+    embedding_dimensions: int | None = None
     command: list[str] = field(default_factory=list)
 
 
@@ -194,6 +190,9 @@ def build_plan(options: RunOptions, config: Config) -> RunPlan:
         management_key_env=options.management_key_env,
         config=config,
         timeout=_default(options, config, "timeout"),
+        settings=parse_flags(
+            options.models, options.headers, options.body_fields, options.embedding_dimensions
+        ),
     )
     _check_mock_flags(options, target)
     faults = sorted(validate_faults(options.mock_faults))

@@ -139,7 +139,7 @@ def _prepare(run: _Run, options: RunOptions, config: Config) -> RunPlan:
     plan = run.plan = build_plan(options, config)
     for name in plan.secret_env:
         run.redactor.add(os.environ.get(name))
-    for secret in (plan.target.api_key, plan.target.management_key):
+    for secret in (plan.target.api_key, plan.target.management_key, *plan.target.secrets):
         run.redactor.add(secret)
     target = assemble.target_entry(plan)
     run.results["targets"] = [target]

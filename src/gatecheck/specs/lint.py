@@ -17,7 +17,8 @@ from typing import Any
 
 from gatecheck.errors import LapSyntaxError, SpecInvalidError
 from gatecheck.specs.compose import apply_overlays, read_source
-from gatecheck.specs.oas import format_location, iter_operations
+from gatecheck.specs.oas import iter_operations
+from gatecheck.specs.pointers import pointer
 from gatecheck.specs.registry import SpecInfo, find_spec
 from gatecheck.specs.validation import Problem, validate_openapi
 
@@ -69,8 +70,10 @@ def _check(document: Mapping[str, Any], label: str) -> list[Problem]:
     for method, path, operation in iter_operations(document):
         if not operation.get("operationId"):
             # Links, reports and baselines name operations by operationId.
-            where = format_location(("paths", path, method.lower()))
-            problems.append(Problem("warning", f"{label} {where}", "operation has no operationId"))
+            where = pointer(("paths", path, method.lower()))
+            problems.append(
+                Problem("warning", f"{label} #{where}", "operation has no operationId", "operationId", where)
+            )
     return problems
 
 

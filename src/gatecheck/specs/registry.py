@@ -22,7 +22,8 @@ from gatecheck.errors import SpecInvalidError, SpecLoadError, UnknownNameError
 from gatecheck.specs.compose import SpecFormat, apply_overlays, read_source
 from gatecheck.specs.loader import read_mapping
 from gatecheck.specs.oas import iter_operations
-from gatecheck.specs.validation import validate_openapi
+from gatecheck.specs.repair import broken_operations, repair
+from gatecheck.specs.validation import Problem, validate_openapi
 
 __all__ = ["LoadedSpec", "SpecInfo", "available", "find_spec", "load_spec"]
 
@@ -69,6 +70,29 @@ class LoadedSpec:
     document: dict[str, Any]
     raw: dict[str, Any]
     overlay_paths: tuple[Path, ...] = ()
+    #: Problems repaired in ``document``, each with how (see :mod:`gatecheck.specs.repair`).
+    repaired: tuple[tuple[Problem, str], ...] = ()
+    #: Problems that could not be repaired; ``broken`` names the operations they reach.
+    problems: tuple[Problem, ...] = ()
+    broken: Mapping[str, str] = field(default_factory=dict)
+
+    @property
+    def level(self) -> str:
+        """``clean``, ``repaired`` (every problem repaired) or ``degraded`` (some operations broken)."""
+        if self.problems:
+            return "degraded"
+        return "repaired" if self.repaired else "clean"
+
+    def summary(self) -> str:
+        """One line on how the spec loaded, for a run's header and ``specs show``."""
+        if self.level == "clean":
+            return f"spec {self.name}: valid"
+        broken = f", {len(self.broken)} operation(s) not testable" if self.broken else ""
+        return (
+            f"spec {self.name}: loaded {self.level}: {len(self.repaired)} problem(s) repaired, "
+            f"{len(self.problems)} not repairable{broken}; "
+            f"'gatecheck specs lint {self.source_path}' lists them"
+        )
 
     @property
     def operation_count(self) -> int:
@@ -101,10 +125,16 @@ def find_spec(name_or_path: str) -> SpecInfo:
     return SpecInfo(name=path.stem, title="", version="", format=spec_format, source_path=path)
 
 
-def load_spec(name_or_path: str) -> LoadedSpec:
-    """Load, compile and overlay a spec, validated; each call returns its own copy to mutate freely."""
+def load_spec(name_or_path: str, *, strict: bool = False) -> LoadedSpec:
+    """Load, compile and overlay a spec; each call returns its own copy to mutate freely.
+
+    Problems do not stop it (see :mod:`gatecheck.specs.repair` for the loading levels) unless
+    ``strict``, which refuses a document with any problem at all.
+    """
     info = find_spec(name_or_path)
-    raw, document = _compose(info.format, info.source_path.resolve(), _stamp(info))
+    raw, document, repaired, problems = _compose(info.format, info.source_path.resolve(), _stamp(info))
+    if strict and (repaired or problems):
+        _refuse(info.source_path, [p for p, _ in repaired] + list(problems))
     info_field = document.get("info")
     meta: Mapping[str, Any] = info_field if isinstance(info_field, Mapping) else {}
     return LoadedSpec(
@@ -117,6 +147,9 @@ def load_spec(name_or_path: str) -> LoadedSpec:
         document=copy.deepcopy(document),
         raw=copy.deepcopy(raw),
         overlay_paths=info.overlay_paths,
+        repaired=repaired,
+        problems=problems,
+        broken=broken_operations(document, problems),
     )
 
 
@@ -135,18 +168,21 @@ def _mtime(path: Path) -> int:
 @functools.lru_cache(maxsize=16)
 def _compose(
     spec_format: SpecFormat, source: Path, stamp: tuple[tuple[str, int], ...]
-) -> tuple[dict[str, Any], dict[str, Any]]:
+) -> tuple[dict[str, Any], dict[str, Any], tuple[tuple[Problem, str], ...], tuple[Problem, ...]]:
     raw = read_source(source, spec_format)
     document = apply_overlays(raw, [Path(path) for path, _ in stamp[1:]])
-    problems = [p for p in validate_openapi(document, label=str(source)) if p.severity == "error"]
-    if problems:
-        shown = "; ".join(f"{p.location}: {p.message}" for p in problems[:_SHOWN_PROBLEMS])
-        more = f" (and {len(problems) - _SHOWN_PROBLEMS} more)" if len(problems) > _SHOWN_PROBLEMS else ""
-        raise SpecInvalidError(
-            f"{source}: not valid OpenAPI: {shown}{more}; "
-            f"run 'gatecheck specs lint {source}' for all problems"
-        )
-    return raw, document
+    found = validate_openapi(document, label=str(source))
+    fixed = repair(document, found)
+    return raw, fixed.document, fixed.repaired, fixed.remaining
+
+
+def _refuse(source: Path, problems: list[Problem]) -> None:
+    shown = "; ".join(f"{p.location}: {p.message}" for p in problems[:_SHOWN_PROBLEMS])
+    more = f" (and {len(problems) - _SHOWN_PROBLEMS} more)" if len(problems) > _SHOWN_PROBLEMS else ""
+    raise SpecInvalidError(
+        f"{source}: not valid OpenAPI (--strict): {shown}{more}; "
+        f"run 'gatecheck specs lint {source}' for all problems"
+    )
 
 
 def _read_info(folder: Path, *, bundled: bool) -> SpecInfo:
