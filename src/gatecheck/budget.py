@@ -38,6 +38,8 @@ __all__ = [
     "REAL_TARGET_DEFAULT_TOKENS",
     "Budget",
     "Spent",
+    "last_refusal_here",
+    "refused_here",
 ]
 
 #: Budgets against a real gateway when none is given (the built-in mock is unlimited).
@@ -45,6 +47,10 @@ REAL_TARGET_DEFAULT_REQUESTS = 500
 REAL_TARGET_DEFAULT_TOKENS = 50_000
 #: Output tokens reserved for a request that names no ``max_tokens``.
 DEFAULT_CEILING = 256
+
+#: Refusals seen by this thread (of this process): a test that swallowed one (Hypothesis
+#: runs many examples and carries on) is still reported not run, never passed.
+_HERE = threading.local()
 
 _COLUMNS = ("max_requests", "max_tokens", "requests", "tokens", "refused", "timeouts", "tripped")
 
@@ -201,6 +207,8 @@ class Budget:
         if refusal and refusal.startswith("target not answering"):
             raise TargetNotAnswering(refusal)
         if refusal:
+            _HERE.refused = refused_here() + 1
+            _HERE.last = refusal
             raise BudgetExhausted(refusal)
 
     def charge_tokens(self, count: int) -> None:
@@ -232,3 +240,12 @@ class Budget:
     @property
     def tripped(self) -> str | None:
         return self._store.peek("tripped")
+
+
+def refused_here() -> int:
+    """How many requests this thread had refused so far (compare before and after a test)."""
+    return int(getattr(_HERE, "refused", 0))
+
+
+def last_refusal_here() -> str:
+    return str(getattr(_HERE, "last", ""))

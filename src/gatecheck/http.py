@@ -20,7 +20,7 @@ import httpx
 
 from gatecheck.budget import Budget
 from gatecheck.extra_body import ExtraBodyTransport
-from gatecheck.limits import Limits, current_limits
+from gatecheck.limits import SLOW_STREAM_CHECKS, Limits, StreamLimitExceeded, current_limits
 from gatecheck.reading import CappedDecoder, ReadGuard, asks_for_stream, is_event_stream, token_ceiling
 from gatecheck.shapes import record_shape
 
@@ -63,7 +63,12 @@ class _GuardedStream(httpx.SyncByteStream):
             raise
 
     def __iter__(self) -> Iterator[bytes]:
-        yield from self._guard.iterate(self._decoded())
+        try:
+            yield from self._guard.iterate(self._decoded())
+        except StreamLimitExceeded as exc:
+            if exc.check in SLOW_STREAM_CHECKS:  # a trickle is a timeout to the breaker
+                self._on_timeout(f"{self._guard.operation} trickled ({exc.check})")
+            raise
 
     def close(self) -> None:
         self._inner.close()

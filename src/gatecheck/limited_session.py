@@ -13,13 +13,14 @@ decompresses with ``max_length``, so a bounded read of decoded bytes is a bounde
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from typing import Any
 
 import requests
 from urllib3.exceptions import DecodeError, ProtocolError, ReadTimeoutError
 
 from gatecheck.budget import Budget
-from gatecheck.limits import Limits, current_limits
+from gatecheck.limits import SLOW_STREAM_CHECKS, Limits, StreamLimitExceeded, current_limits
 from gatecheck.reading import DECODED_CHUNK, ReadGuard, asks_for_stream, is_event_stream, token_ceiling
 
 __all__ = ["LimitedSession"]
@@ -28,8 +29,8 @@ __all__ = ["LimitedSession"]
 class _GuardedRaw:
     """``response.raw`` with every decoded read counted by a guard; other attributes pass through."""
 
-    def __init__(self, raw: Any, guard: ReadGuard) -> None:
-        self._raw, self._guard = raw, guard
+    def __init__(self, raw: Any, guard: ReadGuard, on_slow: Callable[[str], Any] | None = None) -> None:
+        self._raw, self._guard, self._on_slow = raw, guard, on_slow
 
     def __getattr__(self, name: str) -> Any:
         return getattr(self._raw, name)
@@ -37,6 +38,15 @@ class _GuardedRaw:
     def _fed(self, data: bytes) -> bytes:
         self._guard.feed(data)
         return data
+
+    def _checked(self, read: Any) -> bytes:
+        try:
+            self._guard.check_time()
+            return self._fed(read())
+        except StreamLimitExceeded as exc:
+            if exc.check in SLOW_STREAM_CHECKS and self._on_slow is not None:
+                self._on_slow(f"{self._guard.operation} trickled ({exc.check})")
+            raise
 
     def read1(self, amt: int | None = None, decode_content: bool | None = None) -> bytes:
         self._guard.check_time()
@@ -47,8 +57,8 @@ class _GuardedRaw:
     def read(self, amt: int | None = None, decode_content: bool | None = None, **kwargs: Any) -> bytes:
         if amt is None:  # "everything": still read, and counted, one bounded chunk at a time
             return b"".join(self.stream(DECODED_CHUNK, decode_content=decode_content))
-        self._guard.check_time()
-        return self._fed(self._raw.read(min(amt, DECODED_CHUNK), decode_content=decode_content))
+        size = min(amt, DECODED_CHUNK)
+        return self._checked(lambda: self._raw.read(size, decode_content=decode_content))
 
     def stream(self, amt: int = DECODED_CHUNK, decode_content: bool | None = None) -> Any:
         while chunk := self.read(amt, decode_content=decode_content):
@@ -85,7 +95,11 @@ class LimitedSession(requests.Session):
         if response._content is not False:  # already read (by an adapter, or a redirect's inner send)
             self._settle(response, reserve)
             return response
-        response.raw = _GuardedRaw(response.raw, guard)
+
+        def slow(what: str) -> None:
+            self.budget.note_timeout(what, self.limits.breaker_timeouts)
+
+        response.raw = _GuardedRaw(response.raw, guard, slow)
         if not caller_streams or not stream:
             try:
                 content = b"".join(response.raw.stream(DECODED_CHUNK, decode_content=True))

@@ -3,7 +3,7 @@
 A gate runs unattended against gateways that may be broken in any way: an answer that never
 ends, a gzip bomb, a byte a second.  Every request therefore has limits, each with a default no
 conformant gateway comes near (a real model streaming 4,000 tokens takes a few minutes, some
-16,000 events and well under 16 MB), each configurable with ``gatecheck run --limit NAME=VALUE``:
+4,000 events and about 1 MB), each configurable with ``gatecheck run --limit NAME=VALUE``:
 
 ========================  ===========  ===========================================================
 name                      default      what it bounds
@@ -12,9 +12,9 @@ name                      default      what it bounds
 ``stream-duration``       300 s        one streamed answer, first byte to last
 ``stream-gap``            timeout      silence between two complete SSE events (``--timeout``, 30 s)
 ``stream-events``         50,000       events (blank-line-terminated blocks) in one stream
-``stream-bytes``          32 MiB       bytes of one stream, after decompression
-``body-bytes``            16 MiB       a plain answer's body, after decompression
-``breaker-timeouts``      3            timeouts in a row from one target before the run stops
+``stream-bytes``          8 MiB        bytes of one stream, after decompression
+``body-bytes``            8 MiB        a plain answer's body, after decompression
+``breaker-timeouts``      2            timeouts in a row from one target before the run stops
 ========================  ===========  ===========================================================
 
 What crossing a limit means is decided here, once:
@@ -38,6 +38,7 @@ from gatecheck.failures import ContractViolation
 
 __all__ = [
     "ENV",
+    "SLOW_STREAM_CHECKS",
     "AnswerLimitExceeded",
     "Limits",
     "StreamLimitExceeded",
@@ -46,6 +47,8 @@ __all__ = [
     "parse_limits",
 ]
 
+#: Stream limits that mean "too slow" rather than "too much": the breaker counts them as timeouts.
+SLOW_STREAM_CHECKS = ("stream-limit-gap", "stream-limit-duration")
 #: Environment variable that carries a run's limits (JSON) to its suite processes.
 ENV = "GATECHECK_LIMITS"
 MIB = 1024 * 1024
@@ -59,9 +62,9 @@ class Limits:
     stream_duration: float = 300.0
     stream_gap: float | None = None
     stream_events: int = 50_000
-    stream_bytes: int = 32 * MIB
-    body_bytes: int = 16 * MIB
-    breaker_timeouts: int = 3
+    stream_bytes: int = 8 * MIB
+    body_bytes: int = 8 * MIB
+    breaker_timeouts: int = 2
 
     def gap(self, timeout: float) -> float:
         return self.stream_gap if self.stream_gap is not None else timeout

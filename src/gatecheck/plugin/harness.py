@@ -1,6 +1,7 @@
 """What a test becomes when the run's own limits, not the gateway, stop it.
 
-- the budget is spent before the test could send: *not run* (never passed, never failed);
+- the budget is spent before the test could send: *not run* (never passed, never failed),
+  also when the test swallowed the refusal and carried on (Hypothesis examples);
 - a plain answer too slow or too large to judge: *inconclusive*, with the figures;
 - the target stopped answering (the circuit breaker tripped): *not run*, and the session stops,
   so the remaining tests are not each left to time out; ``gatecheck run`` then ends with exit 2.
@@ -16,6 +17,7 @@ from typing import Any
 
 import pytest
 
+from gatecheck.budget import last_refusal_here, refused_here
 from gatecheck.errors import BudgetExhausted
 from gatecheck.limits import AnswerLimitExceeded, TargetNotAnswering
 from gatecheck.verdicts import inconclusive, not_run
@@ -53,8 +55,15 @@ def pytest_runtest_setup(item: pytest.Item) -> Generator[None, Any, Any]:
 
 @pytest.hookimpl(wrapper=True)
 def pytest_runtest_call(item: pytest.Item) -> Generator[None, Any, Any]:
+    before = refused_here()
     try:
-        return (yield)
+        result = yield
     except Exception as exc:
         _judge(item, _unwrap(exc))
         raise
+    refused = refused_here() - before
+    if refused and "gateway" in getattr(item, "fixturenames", ()):
+        # Hypothesis (the contract suite) carries on past a refused example: the test ran only
+        # in part, which is not a pass.
+        not_run(f"budget spent: {refused} request(s) of this test refused ({last_refusal_here()})")
+    return result
