@@ -7,9 +7,8 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
+from hostile_run import Run, assert_bounded, assert_complete_report
 from hostile_servers import hostile_server
-
-from conftest import Run, assert_bounded, assert_complete_report
 
 pytestmark = pytest.mark.slow
 

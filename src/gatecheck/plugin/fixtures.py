@@ -22,7 +22,7 @@ from gatecheck.errors import GatecheckError
 from gatecheck.http import make_client
 from gatecheck.profiles import Profile
 from gatecheck.profiles.roles import missing_role_reason
-from gatecheck.redact import default_redactor
+from gatecheck.redact import default_redactor, url_secrets
 from gatecheck.target import Target, resolve_target
 from gatecheck.target_settings import parse_flags
 from gatecheck.verdicts import not_applicable
@@ -151,7 +151,7 @@ def gateway(pytestconfig: pytest.Config) -> Iterator[Gateway]:
     budget = _budget(pytestconfig, target)
     if not target.is_mock:
         assert target.url is not None
-        for secret in (target.api_key, target.management_key, *target.secrets):
+        for secret in (target.api_key, target.management_key, *target.secrets, *url_secrets(target.url)):
             default_redactor.add(secret)
         if reason := _probe(target.url, target.timeout, budget):
             pytest.exit(f"gatecheck: target {target.url} is unreachable: {reason}", returncode=2)

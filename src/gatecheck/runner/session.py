@@ -24,7 +24,7 @@ from gatecheck.budget import Budget
 from gatecheck.config import Config, load_config
 from gatecheck.errors import GatecheckError, RunTimeExceeded, UsageError
 from gatecheck.limits import TargetNotAnswering
-from gatecheck.redact import Redactor, default_redactor
+from gatecheck.redact import Redactor, default_redactor, url_secrets
 from gatecheck.reports.allure import ALLURE_DIR
 from gatecheck.reports.baseline import apply_baseline
 from gatecheck.reports.history import append_history, history_entry
@@ -141,6 +141,8 @@ def _prepare(run: _Run, options: RunOptions, config: Config) -> RunPlan:
         run.redactor.add(os.environ.get(name))
     for secret in (plan.target.api_key, plan.target.management_key, *plan.target.secrets):
         run.redactor.add(secret)
+    for secret in url_secrets(plan.target.url):
+        run.redactor.add(secret)
     target = assemble.target_entry(plan)
     run.results["targets"] = [target]
     run.results["specs"] = assemble.spec_versions(plan)
@@ -237,6 +239,8 @@ def execute(options: RunOptions, *, out: TextIO, err: TextIO, interactive: bool 
     run = _Run(run_dir, assemble.new_results(run_id, started_at, options), Redactor(default_redactor.secrets))
     for name in (options.api_key_env, options.management_key_env):
         run.redactor.add(os.environ.get(name or ""))
+    for secret in url_secrets(options.target):  # before anything is written: the command line
+        run.redactor.add(secret)
     progress = Progress(err, interactive=interactive)
     exit_code, status = EXIT_ERROR, "error"
     try:
