@@ -43,8 +43,10 @@ class _GuardedStream(httpx.SyncByteStream):
         guard: ReadGuard,
         decoder: CappedDecoder | None,
         on_timeout: Callable[[str], None],
+        on_done: Callable[[], None],
     ) -> None:
         self._inner, self._guard, self._decoder, self._on_timeout = inner, guard, decoder, on_timeout
+        self._on_done = on_done
 
     def _decoded(self) -> Iterator[bytes]:
         try:
@@ -65,6 +67,7 @@ class _GuardedStream(httpx.SyncByteStream):
     def __iter__(self) -> Iterator[bytes]:
         try:
             yield from self._guard.iterate(self._decoded())
+            self._on_done()  # a whole answer: timeouts are no longer in a row
         except StreamLimitExceeded as exc:
             if exc.check in SLOW_STREAM_CHECKS:  # a trickle is a timeout to the breaker
                 self._on_timeout(f"{self._guard.operation} trickled ({exc.check})")
@@ -114,7 +117,6 @@ class LimitedTransport(httpx.BaseTransport):
         except httpx.TimeoutException as exc:
             self._timed_out(f"{_operation(request)} ({type(exc).__name__})")
             raise
-        self.budget.note_answer()
         stream = streamed or is_event_stream(response.headers.get("content-type"))
         guard = ReadGuard(
             _operation(request),
@@ -136,7 +138,7 @@ class LimitedTransport(httpx.BaseTransport):
         return httpx.Response(
             response.status_code,
             headers=headers,
-            stream=_GuardedStream(response.stream, guard, decoder, self._timed_out),
+            stream=_GuardedStream(response.stream, guard, decoder, self._timed_out, self.budget.note_answer),
             extensions={**response.extensions, "gatecheck.content-encoding": encoding},
             request=request,
         )

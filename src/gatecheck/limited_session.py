@@ -29,8 +29,14 @@ __all__ = ["LimitedSession"]
 class _GuardedRaw:
     """``response.raw`` with every decoded read counted by a guard; other attributes pass through."""
 
-    def __init__(self, raw: Any, guard: ReadGuard, on_slow: Callable[[str], Any] | None = None) -> None:
-        self._raw, self._guard, self._on_slow = raw, guard, on_slow
+    def __init__(
+        self,
+        raw: Any,
+        guard: ReadGuard,
+        on_slow: Callable[[str], Any] | None = None,
+        on_done: Callable[[], Any] | None = None,
+    ) -> None:
+        self._raw, self._guard, self._on_slow, self._on_done = raw, guard, on_slow, on_done
 
     def __getattr__(self, name: str) -> Any:
         return getattr(self._raw, name)
@@ -42,7 +48,10 @@ class _GuardedRaw:
     def _checked(self, read: Any) -> bytes:
         try:
             self._guard.check_time()
-            return self._fed(read())
+            data = self._fed(read())
+            if not data and self._on_done is not None:
+                self._on_done()
+            return data
         except StreamLimitExceeded as exc:
             if exc.check in SLOW_STREAM_CHECKS and self._on_slow is not None:
                 self._on_slow(f"{self._guard.operation} trickled ({exc.check})")
@@ -89,7 +98,6 @@ class LimitedSession(requests.Session):
         except requests.Timeout:
             self.budget.note_timeout(f"{operation} (no answer)", self.limits.breaker_timeouts)
             raise
-        self.budget.note_answer()
         stream = streamed or is_event_stream(response.headers.get("content-type"))
         guard = ReadGuard(operation, self.limits, stream=stream, timeout=self.timeout, started=started)
         if response._content is not False:  # already read (by an adapter, or a redirect's inner send)
@@ -99,7 +107,7 @@ class LimitedSession(requests.Session):
         def slow(what: str) -> None:
             self.budget.note_timeout(what, self.limits.breaker_timeouts)
 
-        response.raw = _GuardedRaw(response.raw, guard, slow)
+        response.raw = _GuardedRaw(response.raw, guard, slow, self.budget.note_answer)
         if not caller_streams or not stream:
             try:
                 content = b"".join(response.raw.stream(DECODED_CHUNK, decode_content=True))
@@ -117,6 +125,7 @@ class LimitedSession(requests.Session):
                 response.close()
                 raise
             response._content, response._content_consumed = content, True
+            self.budget.note_answer()  # a whole answer: timeouts are no longer in a row
             response.raw.release_conn()
         self._settle(response, reserve)
         return response
