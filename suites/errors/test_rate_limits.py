@@ -6,7 +6,8 @@ plan, on a real gateway through a model or route the user names as always rate-l
 claim ``rate-limits``, and then a missing Retry-After is allowed, a malformed one is not).
 The second judges every 429 the run happened to meet, on any target: gatecheck's retry
 policy records each one (:data:`gatecheck.retry.LEDGER`), and this scenario runs after all
-others (``after_all``) to read them.  Under ``-n`` each worker judges the 429s it met itself.
+others (``after_all``) to read them; under ``-n`` the workers share the record, and tests
+still running on other workers when it runs are not in it.
 """
 
 from __future__ import annotations
