@@ -26,12 +26,14 @@ import requests
 
 from gatecheck.budget import Budget
 from gatecheck.redact import Redactor, default_redactor
+from gatecheck.specs.oas import request_fields
 
 if TYPE_CHECKING:
     from gatecheck.profiles import Profile
 
 __all__ = [
     "INFERENCE_ENDPOINTS",
+    "INFERENCE_FIELDS",
     "MAX_OUTPUT_TOKENS",
     "BudgetSession",
     "Created",
@@ -47,6 +49,8 @@ Kind = Literal["read", "inference", "write"]
 
 #: Profile endpoint names whose POST is a (billed) model call rather than a write.
 INFERENCE_ENDPOINTS = ("chat", "embeddings", "rerank", "responses", "messages")
+#: Request fields that make a POST a model call, whatever its path.
+INFERENCE_FIELDS = frozenset({"messages", "input", "prompt", "stream"})
 #: The most output tokens a generated request may ask a real gateway for.
 MAX_OUTPUT_TOKENS = 16
 _TOKEN_FIELDS = ("max_tokens", "max_completion_tokens", "max_output_tokens")
@@ -55,15 +59,29 @@ MAX_RETRY_WAIT = 30.0
 DEFAULT_RETRY_WAIT = 2.0
 
 
-def classify(method: str, path: str, profile: Profile) -> Kind:
-    """Whether an operation only reads, calls a model, or changes state on the gateway."""
+def classify(
+    method: str,
+    path: str,
+    profile: Profile,
+    operation: Mapping[str, Any] | None = None,
+    document: Mapping[str, Any] | None = None,
+) -> Kind:
+    """Whether an operation only reads, calls a model, or changes state on the gateway.
+
+    A POST is a model call when the profile names its path, or when its request schema has a
+    field only model calls take (:data:`INFERENCE_FIELDS`): a spec's own ``POST /responses`` is
+    inference whether or not the profile lists it, and goes with the inference key.
+    """
     method = method.upper()
     if method in ("GET", "HEAD", "OPTIONS"):
         return "read"
     inference = {profile.paths[name] for name in INFERENCE_ENDPOINTS if name in profile.paths}
-    if method == "POST" and path in inference:
+    if method != "POST":
+        return "write"
+    if path in inference:
         return "inference"
-    return "write"
+    fields = request_fields(document, operation) if operation is not None and document is not None else set()
+    return "inference" if fields & INFERENCE_FIELDS else "write"
 
 
 def cap_body(body: Any, limit: int = MAX_OUTPUT_TOKENS) -> Any:

@@ -37,6 +37,7 @@ from gatecheck.checks.stream import (
     check_done_sentinel,
     check_usage_chunk,
 )
+from gatecheck.errors import HarnessBug
 from gatecheck.failures import ContractViolation, excerpt
 
 if TYPE_CHECKING:
@@ -73,7 +74,11 @@ class GatecheckFailure(Failure):
 
 
 def _adapter(func: CheckFn) -> CheckFn:
-    """Run a check body and report its ContractViolation as a GatecheckFailure under the check's name."""
+    """Run a check body and report its ContractViolation as a GatecheckFailure under the check's name.
+
+    Anything else the body raises is gatecheck's own bug, never the gateway's failure: it leaves
+    as a :class:`~gatecheck.errors.HarnessBug`, which the report counts as ``error``.
+    """
 
     @functools.wraps(func)
     def check(ctx: CheckContext, response: Response, case: Case) -> None:
@@ -81,6 +86,10 @@ def _adapter(func: CheckFn) -> CheckFn:
             func(ctx, response, case)
         except ContractViolation as violation:
             raise GatecheckFailure(violation, check=func.__name__, operation=case.operation.label) from None
+        except AssertionError:
+            raise
+        except Exception as exc:
+            raise HarnessBug(f"contract check {func.__name__} on {case.operation.label}", exc) from exc
 
     return check
 
@@ -97,8 +106,18 @@ def _header_pairs(response: Response) -> list[tuple[str, str]]:
     return [(name, value) for name, values in response.headers.items() for value in values]
 
 
+#: Headers that describe the bytes on the wire, not the decoded body schemathesis hands us.
+_WIRE_HEADERS = frozenset({"content-encoding", "content-length", "transfer-encoding"})
+
+
 def _as_httpx(response: Response) -> httpx.Response:
-    return httpx.Response(response.status_code, headers=_header_pairs(response), content=response.content)
+    """The answer as an httpx response over its *decoded* body.
+
+    schemathesis has already undone any Content-Encoding; keeping that header over the decoded
+    bytes would make httpx decode them a second time (a gzip 5xx then raised DecodingError).
+    """
+    headers = [(name, value) for name, value in _header_pairs(response) if name.lower() not in _WIRE_HEADERS]
+    return httpx.Response(response.status_code, headers=headers, content=response.content)
 
 
 def _body(case: Case) -> Mapping[str, Any]:

@@ -16,6 +16,7 @@ from gatecheck.budget import Budget
 from gatecheck.config import load_config
 from gatecheck.errors import GatecheckError
 from gatecheck.http import make_client
+from gatecheck.plugin.spec import target_spec, with_spec
 from gatecheck.profiles import Profile
 from gatecheck.profiles.roles import missing_role_reason
 from gatecheck.redact import default_redactor
@@ -67,12 +68,13 @@ def target_for(config: pytest.Config) -> Target:
     """The target the options name, resolved once per session (harness errors become usage errors)."""
     if _TARGET_KEY not in config.stash:
         try:
-            config.stash[_TARGET_KEY] = resolve_target(
+            cfg = load_config(config.getoption("gatecheck_config"))
+            target = resolve_target(
                 url=config.getoption("gateway_url"),
                 profile=config.getoption("profile"),
                 api_key_env=config.getoption("api_key_env"),
                 management_key_env=config.getoption("management_key_env"),
-                config=load_config(config.getoption("gatecheck_config")),
+                config=cfg,
                 timeout=config.getoption("request_timeout"),
                 settings=parse_flags(
                     config.getoption("gatecheck_models"),
@@ -81,6 +83,7 @@ def target_for(config: pytest.Config) -> Target:
                     config.getoption("embedding_dimensions"),
                 ),
             )
+            config.stash[_TARGET_KEY] = with_spec(target, config, cfg)
         except GatecheckError as exc:
             raise pytest.UsageError(f"gatecheck: {exc}") from None
     return config.stash[_TARGET_KEY]
@@ -173,11 +176,9 @@ def model_for(profile: Profile) -> Callable[[str], str]:
 
 
 @pytest.fixture(scope="session")
-def spec(profile: Profile) -> dict:
-    """The target's compiled contract (OpenAPI 3.1 with the contract layer)."""
-    from gatecheck.specs.registry import load_spec
-
-    return load_spec(profile.spec).document
+def spec(pytestconfig: pytest.Config, profile: Profile) -> dict:
+    """The target's contract (OpenAPI with the contract layer), only ``--operations`` when given."""
+    return target_spec(pytestconfig, profile.spec).document
 
 
 @pytest.fixture

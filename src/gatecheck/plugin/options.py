@@ -97,3 +97,22 @@ def add_options(parser: pytest.Parser) -> None:
         default=None,
         help="checks of the contract suite, comma-separated: names, 'all', '-name' to drop one",
     )
+    spec = parser.getgroup("gatecheck-spec", "gatecheck: your own spec")
+    spec.addoption(
+        "--spec",
+        default=None,
+        help="test against this spec (an OpenAPI or LAP file, a spec folder or a bundled name) "
+        "instead of the profile's; with no --profile, the profile is inferred from it",
+    )
+    spec.addoption(
+        "--operations",
+        action="append",
+        default=None,
+        help="operations of the spec to test, comma-separated: 'METHOD /path' globs, operationIds or tags",
+    )
+    spec.addoption(
+        "--strict-spec",
+        action="store_true",
+        default=False,
+        help="refuse a spec with any problem instead of repairing it or skipping what it breaks",
+    )
