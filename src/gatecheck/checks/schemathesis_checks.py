@@ -21,6 +21,7 @@ from schemathesis.core.failures import CustomFailure, Failure, FailureGroup, Sev
 
 from gatecheck.checks.cost import check_usage_cost
 from gatecheck.checks.envelope import check_error_envelope
+from gatecheck.checks.rate_limits import check_retry_after
 from gatecheck.checks.registry import contract_check, failure_key
 from gatecheck.checks.sse_events import (
     EVENT_STREAM,
@@ -37,6 +38,7 @@ from gatecheck.checks.stream import (
     check_done_sentinel,
     check_usage_chunk,
 )
+from gatecheck.checks.usage import check_usage
 from gatecheck.errors import HarnessBug
 from gatecheck.failures import ContractViolation, excerpt
 
@@ -283,6 +285,36 @@ def sse_usage_chunk(ctx: CheckContext, response: Response, case: Case) -> None:
     except ContractViolation:
         return  # a stream that is not JSON has no usage chunk to judge; sse_events reports it
     check_usage_chunk(capture, with_cost=False)
+
+
+#: Which API's usage block an operation answers with, by the end of its path (API names, not vendors').
+_USAGE_APIS = (
+    ("chat/completions", "chat"),
+    ("responses", "responses"),
+    ("messages", "messages"),
+    ("embeddings", "embeddings"),
+)
+
+
+@contract_check()
+@_adapter
+def usage_tokens(ctx: CheckContext, response: Response, case: Case) -> None:
+    """Token counts are whole, add up, and stay within the output limit the request set"""
+    if not 200 <= response.status_code < 300 or _is_stream(response) or case.method.upper() != "POST":
+        return
+    api = next((api for end, api in _USAGE_APIS if case.operation.path.rstrip("/").endswith(end)), None)
+    answer = _json(response.content) if api else None
+    usage = answer.get("usage") if isinstance(answer, dict) else None
+    if api and usage is not None:  # an answer without usage is other checks' business
+        check_usage(usage, case.body, api=api, operation=case.operation.label)
+
+
+@contract_check(requires="rate-limits")
+@_adapter
+def retry_after(ctx: CheckContext, response: Response, case: Case) -> None:
+    """A 429 answer carries a usable Retry-After (delay-seconds or an HTTP-date)"""
+    if response.status_code == 429:
+        check_retry_after((response.headers.get("retry-after") or [None])[0], operation=case.operation.label)
 
 
 def _json(data: str | bytes) -> Any:

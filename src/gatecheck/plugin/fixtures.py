@@ -134,7 +134,12 @@ def gateway(pytestconfig: pytest.Config) -> Iterator[Gateway]:
 
     faults = pytestconfig.getoption("mock_fault")
     try:
-        settings = MockSettings(flavor=target.profile.mock_flavor, faults=validate_faults(faults))  # type: ignore[arg-type]
+        settings = MockSettings(
+            flavor=target.profile.mock_flavor,  # type: ignore[arg-type]
+            faults=validate_faults(faults),
+            rate_limit_every=max(0, pytestconfig.getoption("mock_rate_limit_every")),
+            retry_after_form=pytestconfig.getoption("mock_retry_after_form"),
+        )
     except GatecheckError as exc:
         pytest.exit(f"gatecheck: {exc}", returncode=2)
     for secret in (settings.api_key, settings.admin_key, *target.secrets):
@@ -235,7 +240,9 @@ def pytest_runtest_setup(item: pytest.Item) -> None:
     for marker in markers:
         name = marker.args[0]
         item.user_properties.append(("capability", name))
-        if not target.profile.claims(name):
+        # or_role: a model the user named for a role shows the capability where the profile is silent
+        role = marker.kwargs.get("or_role")
+        if not target.profile.claims(name) and not (role and target.profile.model(role)):
             not_applicable(f"profile {target.profile.name} does not claim {name!r}")
     if item.get_closest_marker("writes") and not target.is_mock and not item.config.getoption("allow_writes"):
         pytest.skip("creates or deletes resources on a real gateway: rerun with --allow-writes to include it")

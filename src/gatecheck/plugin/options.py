@@ -71,6 +71,20 @@ def add_options(parser: pytest.Parser) -> None:
         help="fault mode for the built-in mock (repeatable); see 'gatecheck mock --list-faults'",
     )
     group.addoption(
+        "--mock-rate-limit-every",
+        type=int,
+        default=0,
+        metavar="N",
+        help="the built-in mock answers every Nth inference request 429 with Retry-After first "
+        "(a legal rate limit: verdicts must not change)",
+    )
+    group.addoption(
+        "--mock-retry-after-form",
+        choices=("seconds", "date"),
+        default="seconds",
+        help="how those 429s give Retry-After: delay-seconds or an HTTP-date",
+    )
+    group.addoption(
         "--allow-writes",
         action="store_true",
         default=False,
