@@ -18,7 +18,7 @@ import jsonschema
 from gatecheck.errors import ConfigError, GatecheckError
 from gatecheck.profiles import CAPABILITIES
 from gatecheck.profiles.roles import ROLES
-from gatecheck.target_settings import HEADER_PLACEHOLDER, TargetSettings, check_header_name
+from gatecheck.target_settings import HEADER_PLACEHOLDER, SECRET_HEADER, TargetSettings, check_header_name
 
 __all__ = ["CONFIG_SCHEMA", "Config", "TargetConfig", "load_config"]
 
@@ -31,6 +31,7 @@ _TARGET = {
     "properties": {
         "url": {"type": "string", "pattern": "^(https?://|mock$)"},
         "profile": {"type": "string"},
+        "spec": {"type": "string", "minLength": 1},
         "api_key": {"type": "string", "pattern": PLACEHOLDER.pattern},
         "management_key": {"type": "string", "pattern": PLACEHOLDER.pattern},
         "timeout": {"type": "number", "exclusiveMinimum": 0},
@@ -50,9 +51,6 @@ _TARGET = {
     },
 }
 
-#: Header names that carry credentials: their values must come from the environment.
-_SECRET_HEADER = re.compile(r"key|token|secret|auth|cookie|session|password", re.IGNORECASE)
-
 CONFIG_SCHEMA: dict[str, Any] = {
     "type": "object",
     "additionalProperties": False,
@@ -69,6 +67,7 @@ CONFIG_SCHEMA: dict[str, Any] = {
                 "examples": {"type": "integer", "minimum": 1},
                 "max_requests": {"type": "integer", "minimum": 1},
                 "max_tokens": {"type": "integer", "minimum": 1},
+                "concurrency": {"type": "integer", "minimum": 1},
                 "timeout": {"type": "number", "exclusiveMinimum": 0},
                 "allow_writes": {"type": "boolean"},
             },
@@ -89,6 +88,7 @@ class TargetConfig:
     management_key_env: str | None = None
     timeout: float | None = None
     settings: TargetSettings = field(default_factory=TargetSettings)
+    spec: str | None = None  # the target's own spec (file, folder or bundled name), as --spec
 
 
 @dataclass(frozen=True)
@@ -123,7 +123,7 @@ def _settings(spec: dict[str, Any], where: str) -> TargetSettings:
             check_header_name(name)
         except GatecheckError as exc:
             raise ConfigError(f"{where}.headers.{name}: {exc}") from None
-        if _SECRET_HEADER.search(name) and not HEADER_PLACEHOLDER.search(value):
+        if SECRET_HEADER.search(name) and not HEADER_PLACEHOLDER.search(value):
             raise ConfigError(
                 f"{where}.headers.{name}: a credential header's value must come from the environment "
                 "(write it as ${ENV_VAR})"
@@ -176,6 +176,7 @@ def load_config(path: str | Path | None = None) -> Config:
             management_key_env=_env_name(spec.get("management_key")),
             timeout=spec.get("timeout"),
             settings=_settings(spec, f"config file {path}: targets.{name}"),
+            spec=spec.get("spec"),
         )
         for name, spec in data.get("targets", {}).items()
     }

@@ -22,6 +22,7 @@ from gatecheck.budget import Budget
 from gatecheck.extra_body import ExtraBodyTransport
 from gatecheck.limits import SLOW_STREAM_CHECKS, Limits, StreamLimitExceeded, current_limits
 from gatecheck.reading import CappedDecoder, ReadGuard, asks_for_stream, is_event_stream, token_ceiling
+from gatecheck.retry import RetryTransport
 from gatecheck.shapes import record_shape
 
 __all__ = ["RESERVED", "LimitedTransport", "make_client"]
@@ -197,10 +198,12 @@ def make_client(
     if key:
         all_headers["Authorization"] = f"Bearer {key}"
     # Extra body fields go in first, so the budget charges the body that is really sent.
-    limited: httpx.BaseTransport = LimitedTransport(budget, timeout=timeout, limits=limits, inner=transport)
+    limited = LimitedTransport(budget, timeout=timeout, limits=limits, inner=transport)
+    retrying: httpx.BaseTransport = RetryTransport(limited)
     return httpx.Client(
         base_url=base_url.rstrip("/") + "/",
-        transport=ExtraBodyTransport(limited, body) if body else limited,
+        # rate limits waited out (gatecheck.retry); every attempt charged by LimitedTransport
+        transport=ExtraBodyTransport(retrying, body) if body else retrying,
         headers=all_headers,
         timeout=httpx.Timeout(timeout, connect=min(timeout, 5.0)),
         event_hooks={"response": [_observe(budget)]},

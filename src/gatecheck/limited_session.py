@@ -101,6 +101,7 @@ class LimitedSession(requests.Session):
         stream = streamed or is_event_stream(response.headers.get("content-type"))
         guard = ReadGuard(operation, self.limits, stream=stream, timeout=self.timeout, started=started)
         if response._content is not False:  # already read (by an adapter, or a redirect's inner send)
+            response._content_consumed = True
             self._settle(response, reserve)
             return response
 

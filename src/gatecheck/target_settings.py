@@ -23,6 +23,7 @@ from gatecheck.profiles.roles import ROLES
 
 __all__ = [
     "HEADER_PLACEHOLDER",
+    "SECRET_HEADER",
     "TargetSettings",
     "parse_body_field",
     "parse_header",
@@ -33,6 +34,8 @@ __all__ = [
 #: ``${NAME}`` anywhere in a header value: ``Bearer ${TENANT_TOKEN}``.
 HEADER_PLACEHOLDER = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)\}")
 _TOKEN = re.compile(r"^[!#$%&'*+.^_`|~0-9A-Za-z-]+$")  # RFC 9110 field-name
+#: Header names that carry credentials: their values must come from the environment (${ENV}).
+SECRET_HEADER = re.compile(r"key|token|secret|auth|cookie|session|password", re.IGNORECASE)
 #: Set by gatecheck from the key named with --api-key-env; a header flag must not replace it.
 _RESERVED = frozenset({"authorization", "content-length", "host", "transfer-encoding"})
 
@@ -95,6 +98,12 @@ def parse_header(text: str) -> tuple[str, str]:
     if not sep or not _TOKEN.match(name):
         raise UsageError(f"--header takes 'Name: value', not {text!r}")
     check_header_name(name)
+    if SECRET_HEADER.search(name) and not HEADER_PLACEHOLDER.search(value):
+        # A credential on the command line lands in shell history, `ps` and the recorded command.
+        raise UsageError(
+            f"header {name} carries a credential: give its value as '${{ENV_VAR}}' "
+            "(single-quoted, so gatecheck reads the variable, not the shell)"
+        )
     return name, value
 
 

@@ -17,8 +17,6 @@ from __future__ import annotations
 
 from typing import NoReturn
 
-import pytest
-
 __all__ = [
     "INCONCLUSIVE",
     "NOT_APPLICABLE",
@@ -52,14 +50,20 @@ def outcome_of_skip(reason: str) -> str:
 
 def not_applicable(reason: str) -> NoReturn:
     """End the test as *not applicable*; ``reason`` says what the target lacks and how to supply it."""
+    import pytest  # here, not at the top: report commands import this module without pytest
+
     pytest.skip(f"not applicable: {reason}")
 
 
 def inconclusive(reason: str) -> NoReturn:
     """End the test as *inconclusive*; ``reason`` gives the figures that could not decide."""
+    import pytest
+
     pytest.skip(f"inconclusive: {reason}")
 
 
 def not_run(reason: str) -> NoReturn:
     """End the test as *not run* (nothing was sent, e.g. the budget is spent)."""
+    import pytest
+
     pytest.skip(f"not run: {reason}")

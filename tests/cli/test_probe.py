@@ -63,7 +63,7 @@ def test_a_target_whose_models_all_fail_costs_the_budget_at_most(
     with MockServer(settings) as server:
         result = _probe(server.base_url, "--name", "broken")
     assert result.exit_code == 0, result.stdout + result.stderr
-    assert "not seen: chat: no listed model answered" in result.stdout
+    assert "not seen: chat: none of the 4 models tried answered" in result.stdout
     section = result.stdout[result.stdout.index("[targets.broken]") :]
     assert '# failing = "' in section  # a candidate, commented out: one failure proves no "always"
     assert "chat =" not in tomllib.loads(section)["targets"]["broken"]["models"]
@@ -80,10 +80,7 @@ def test_write_keeps_an_existing_target_and_refuses_a_literal_credential(
     literal = _probe(
         served.base_url, "--name", "n", "--write", "--header", "X-Api-Key: sk-literal-0123456789"
     )
-    assert (
-        literal.exit_code == 2
-        and "a credential header's value must come from the environment" in literal.stderr
-    )
+    assert literal.exit_code == 2 and "header X-Api-Key carries a credential" in literal.stderr
     assert config.read_text() == '[targets.m]\nurl = "http://127.0.0.1:1/v1"\n'
 
 
@@ -119,3 +116,11 @@ def test_named_models_are_tried_first_and_kept(tmp_path: Path, monkeypatch: pyte
     models = tomllib.loads(result.stdout[result.stdout.index("[targets.n]") :])["targets"]["n"]["models"]
     assert (models["chat"], models["failing"]) == ("openai/gpt-4.1", "x-1")
     assert result.stdout.index("POST /chat/completions openai/gpt-4.1") < result.stdout.index("gpt-4o-mini")
+
+
+def test_unreachable_target_is_a_one_line_error(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("PROBE_KEY", "sk-probe-0123456789")
+    monkeypatch.chdir(tmp_path)
+    result = _probe("http://127.0.0.1:9/v1", "--write")
+    assert result.exit_code == 2 and "is unreachable" in result.stderr
+    assert "[targets." not in result.stdout and not (tmp_path / "gatecheck.toml").exists()

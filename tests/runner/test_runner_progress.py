@@ -6,10 +6,12 @@ import io
 import sys
 from pathlib import Path
 
+import pytest
+
 from gatecheck.redact import Redactor
 from gatecheck.reports.outcomes import count
 from gatecheck.runner.child import run_child
-from gatecheck.runner.progress import Progress, summary_table
+from gatecheck.runner.progress import Progress, interactive_stream, summary_table
 
 TABLE = """\
 suite             status   tests passed failed error inconcl. not run baselined fixed skipped  n/a    time
@@ -37,8 +39,8 @@ def test_ci_logs_get_one_line_per_suite_event_terminals_a_redrawn_line() -> None
     log = io.StringIO()
     progress = Progress(log, interactive=False)
     progress.start("errors", 1, 2)
-    progress.update({"passed": 3})
-    progress.finish("failed", {"passed": 3, "failed": 1, "not-applicable": 2}, 1.25)
+    progress.update("errors", {"passed": 3})
+    progress.finish("errors", "failed", {"passed": 3, "failed": 1, "not-applicable": 2}, 1.25)
     assert log.getvalue().splitlines() == [
         "[1/2] errors           running",
         "[1/2] errors           failed  3 passed  1 failed  2 n/a    1.2s",
@@ -46,8 +48,23 @@ def test_ci_logs_get_one_line_per_suite_event_terminals_a_redrawn_line() -> None
     tty = io.StringIO()
     live = Progress(tty, interactive=True)
     live.start("errors", 1, 1)
-    live.update({"passed": 2}, force=True)
-    assert "\r[1/1] errors           2 passed" in tty.getvalue()
+    live.update("errors", {"passed": 2}, done=2, total=8)
+    live.finish("errors", "passed", {"passed": 8}, 1.0)
+    live.close()
+    drawn = tty.getvalue()
+    assert "2/8" in drawn and "2 passed" in drawn and "ETA" in drawn  # the live bar
+    assert "[1/1] errors           passed  8 passed    1.0s" in drawn  # printed above it, and kept
+
+
+def test_ci_true_means_plain_lines_even_on_a_terminal(monkeypatch: pytest.MonkeyPatch) -> None:
+    class Terminal(io.StringIO):
+        def isatty(self) -> bool:
+            return True
+
+    monkeypatch.setenv("CI", "true")
+    assert not interactive_stream(Terminal())
+    monkeypatch.setenv("CI", "")
+    assert interactive_stream(Terminal()) and not interactive_stream(io.StringIO())
 
 
 def test_a_child_s_output_is_logged_redacted_and_its_events_arrive_whole(tmp_path: Path) -> None:

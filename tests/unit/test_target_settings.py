@@ -102,6 +102,9 @@ def test_header_flags() -> None:
             parse_header(bad)
     with pytest.raises(UsageError, match="--api-key-env"):
         parse_header("Authorization: Bearer sk-x")
+    with pytest.raises(UsageError, match="header X-Api-Token carries a credential"):
+        parse_header("X-Api-Token: literal-secret-value")
+    assert parse_header("X-Api-Token: ${TOKEN}") == ("X-Api-Token", "${TOKEN}")
 
 
 def test_body_field_values_are_json_or_strings() -> None:

@@ -18,7 +18,36 @@ EXIT_OK, EXIT_FAILURES, EXIT_ERROR, EXIT_INTERRUPTED = 0, 1, 2, 130
 
 
 class _Group(click.Group):
-    """Maps harness errors to a readable message and exit 2 (click's own usage errors already exit 2)."""
+    """Maps harness errors to a readable message and exit 2 (click's own usage errors already exit 2).
+
+    Commands are looked up in :data:`gatecheck.cli.commands.COMMANDS` and imported only when
+    one is run, so ``--version`` and ``--help`` stay fast.
+    """
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        from gatecheck.cli.commands import COMMANDS
+
+        return sorted(set(COMMANDS) | set(self.commands))
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name in self.commands:
+            return self.commands[cmd_name]
+        from gatecheck.cli.commands import load
+
+        return load(cmd_name)
+
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        from gatecheck.cli.commands import COMMANDS
+
+        names = self.list_commands(ctx)
+        limit = formatter.width - 6 - max(len(name) for name in names)
+        rows = []
+        for name in names:
+            summary = COMMANDS[name][2] if name in COMMANDS else self.commands[name].get_short_help_str()
+            # shortened exactly as click shortens a loaded command's docstring
+            rows.append((name, click.Command(name, help=summary).get_short_help_str(limit)))
+        with formatter.section("Commands"):
+            formatter.write_dl(rows)
 
     def invoke(self, ctx: click.Context) -> object:
         try:
@@ -43,14 +72,9 @@ def cli() -> None:
 
 
 def _attach() -> None:
-    # Imported here so that each command module may import from this one without a cycle.
-    from gatecheck.cli import commands
-
-    for command in commands.ALL:
-        cli.add_command(command)
+    """Kept for callers from before commands were lazy: they are now found when invoked."""
 
 
 def main(argv: list[str] | None = None) -> None:
     """Console-script entry point."""
-    _attach()
     cli.main(args=argv, prog_name="gatecheck", standalone_mode=True)

@@ -9,11 +9,18 @@ import click
 from gatecheck.mock.faults import FAULTS
 from gatecheck.profiles.roles import ROLES
 from gatecheck.runner import RunOptions, execute
-from gatecheck.runner.plan import MOCK_FLAVORS
+from gatecheck.runner.plan import MOCK_FLAVORS, available_suites
 
 __all__ = ["run"]
 
 INTERRUPTED = 130  # the shell's convention for SIGINT; never 1, which means conformance failures
+
+
+def _suite_names() -> list[str]:
+    try:
+        return [suite.name for suite in available_suites()]
+    except OSError:  # no suites folder: the run itself will say so
+        return []
 
 
 def _split(values: tuple[str, ...]) -> list[str] | None:
@@ -58,9 +65,26 @@ def _command_line(
     "suites",
     multiple=True,
     metavar="A,B",
-    help="suites to run, comma-separated or repeated (default: all under suites/)",
+    help="suites to run, comma-separated or repeated (default: all): " + ", ".join(_suite_names()),
 )
-@click.option("-n", "workers", metavar="auto|N", help="pytest-xdist worker processes per suite")
+@click.option("-k", "keyword", metavar="EXPR", help="only tests matching this pytest -k expression")
+@click.option("-x", "--exitfirst", is_flag=True, default=False, help="stop at the first failure or error")
+@click.option(
+    "--lf",
+    "--last-failed",
+    "last_failed",
+    is_flag=True,
+    default=False,
+    help="rerun only the tests that failed in the last run (read from REPORT_DIR/latest/results.json)",
+)
+@click.option(
+    "--concurrency",
+    type=click.IntRange(min=1),
+    metavar="N",
+    help="tests in flight at once, for latency-bound targets (default 8 for a real gateway, "
+    "1 for the built-in mock); results and their order do not depend on it",
+)
+@click.option("-n", "workers", metavar="auto|N", help="the same as --concurrency, in pytest-xdist's words")
 @click.option("--report-dir", metavar="DIR", help="where run folders go (default reports/)")
 @click.option(
     "--baseline",
@@ -120,6 +144,23 @@ def _command_line(
     multiple=True,
     metavar="NAME=JSON",
     help="extra field in every inference request body (repeatable)",
+)
+@click.option(
+    "--spec",
+    metavar="FILE|DIR",
+    help="test against your own spec (OpenAPI/LAP file, spec folder or bundled name); "
+    "without --profile the profile is inferred from it",
+)
+@click.option(
+    "--operations",
+    metavar="A,B",
+    help="only these operations of the spec: 'METHOD /path' globs, operationIds or tags, comma-separated",
+)
+@click.option(
+    "--strict",
+    is_flag=True,
+    default=None,
+    help="refuse a spec with any problem (default: repair what keeps its meaning, skip what it breaks)",
 )
 @click.option("--config", metavar="FILE", help="config file (default ./gatecheck.toml if present)")
 @click.option(

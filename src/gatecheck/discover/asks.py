@@ -129,8 +129,12 @@ class _Asker:
                 self.found.candidates.setdefault("rate_limited", model)
             elif response.status_code >= 500:
                 self.found.candidates.setdefault("failing", model)
-        if "chat" not in self.found.models:
-            self.found.lacks("chat", "no listed model answered a tiny chat request")
+        if tried == 0:  # nothing to ask with is not a "no"
+            self.found.step(
+                "POST /chat/completions", None, "no chat model to try: name one with --model chat=NAME"
+            )
+        elif "chat" not in self.found.models:
+            self.found.lacks("chat", f"none of the {tried} models tried answered a tiny chat request")
 
     def _chat_answer(self, model: str, answer: dict[str, Any]) -> None:
         self.found.saw("chat")

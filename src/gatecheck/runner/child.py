@@ -122,6 +122,10 @@ def run_child(
                 on_event(event)
         finally:
             _stop(proc)
+            # Interrupted mid-run: what the child wrote before it stopped still counts (a suite
+            # that finished just before Ctrl-C is reported as finished, not as running).
+            for event in tail.read():
+                on_event(event)
             pump.join(timeout=_GRACE)
             proc.stdout.close()
             tail.close()

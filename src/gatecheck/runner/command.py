@@ -1,4 +1,7 @@
-"""The pytest command line and environment for one suite's process.
+"""The pytest command line and environment for the run's one pytest session.
+
+Every selected suite runs in that one session (start-up and the built-in mock paid once); the
+events plugin tells the suites apart by folder (``--gatecheck-suites``).
 
 Plugin autoloading is switched off and the plugins gatecheck needs are named with ``-p``, so a
 run gives the same results whatever else is installed (pytest-randomly reordering tests, a
@@ -15,9 +18,9 @@ from pathlib import Path
 
 from gatecheck.limits import ENV as LIMITS_ENV
 from gatecheck.limits import Limits
-from gatecheck.runner.plan import RunPlan, Suite
+from gatecheck.runner.plan import RunPlan, Selection, Suite
 
-__all__ = ["PLUGINS", "child_env", "plugin_args", "pytest_argv"]
+__all__ = ["PLUGINS", "Selection", "child_env", "plugin_args", "pytest_argv"]
 
 #: Plugins each suite process loads; optional ones are skipped when not installed.
 PLUGINS: tuple[tuple[str, bool], ...] = (
@@ -68,6 +71,12 @@ def _target_args(plan: RunPlan) -> list[str]:
         args += ["--gatecheck-config", str(Path(plan.config.source).resolve())]
     for fault in plan.faults:
         args += ["--mock-fault", fault]
+    if plan.spec_arg:
+        args += ["--spec", plan.spec_arg]
+    if options.operations:
+        args += ["--operations", options.operations]
+    if options.strict:
+        args.append("--strict-spec")
     return args
 
 
@@ -88,22 +97,36 @@ def _budget_args(plan: RunPlan) -> list[str]:
     return args
 
 
+def _selection_args(selection: Selection) -> list[str]:
+    args = ["-k", selection.keyword] if selection.keyword else []
+    return args + (["-x"] if selection.exitfirst else [])
+
+
+def _paths(plan: RunPlan, suites: list[Suite]) -> list[str]:
+    folders = [str(suite.path) for suite in suites]
+    if not plan.selection.nodeids:
+        return folders
+    return [n for n in plan.selection.nodeids if any(n.startswith(f + os.sep) for f in folders)]
+
+
 def pytest_argv(
-    plan: RunPlan, suite: Suite, *, events: Path, junit: Path, allure_dir: Path, budget: Path | None = None
+    plan: RunPlan,
+    suites: list[Suite],
+    *,
+    events: Path,
+    junit: Path,
+    allure_dir: Path,
+    budget: Path | None = None,
 ) -> list[str]:
-    """``python -m pytest SUITE ...`` with the plugin options, reports and shard for one suite."""
-    argv = [sys.executable, "-m", "pytest", str(suite.path), *plugin_args(), "-p", "no:cacheprovider"]
-    if budget is not None:
+    """``python -m pytest SUITE... ...`` with the plugin options, reports, shard and selection."""
+    argv = [sys.executable, "-m", "pytest", *_paths(plan, suites), *plugin_args(), "-p", "no:cacheprovider"]
+    # importlib: two suites may each hold a test_basic.py without clashing in one session
+    argv += ["--gatecheck-events", str(events), "--continue-on-collection-errors", "--import-mode=importlib"]
+    if budget is not None:  # the run's one budget, shared by every suite and worker
         argv += ["--gatecheck-budget", str(budget)]
-    argv += [
-        "--gatecheck-events",
-        str(events),
-        "--gatecheck-suite",
-        suite.name,
-        "--gatecheck-suite-dir",
-        str(suite.path),
-    ]
-    argv += ["--junitxml", str(junit), "-o", "junit_family=xunit2", "-o", f"junit_suite_name={suite.name}"]
+    for suite in suites:
+        argv += ["--gatecheck-suites", str(suite.path)]
+    argv += ["--junitxml", str(junit), "-o", "junit_family=xunit2", "-o", "junit_suite_name=gatecheck"]
     argv += ["-W", _JUNIT_WARNING, "-ra", "--color=no"]
     if _installed("allure_pytest"):
         argv += ["--alluredir", str(allure_dir)]
@@ -111,7 +134,7 @@ def pytest_argv(
         argv += ["--gatecheck-shard", str(plan.shard)]
     if plan.workers:
         argv += ["-n", plan.workers]
-    return argv + _target_args(plan) + _budget_args(plan)
+    return argv + _selection_args(plan.selection) + _target_args(plan) + _budget_args(plan)
 
 
 def child_env(limits: Limits | None = None) -> dict[str, str]:

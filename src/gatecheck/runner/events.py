@@ -19,23 +19,28 @@ from __future__ import annotations
 import json
 import os
 import time
+from collections import Counter
 from pathlib import Path
 from typing import Any
 
+import httpx
 import pytest
 
 from gatecheck.checks.schemathesis_checks import failure_keys
+from gatecheck.errors import GatecheckError, HarnessBug, TargetError
 from gatecheck.failures import ContractViolation, excerpt
 from gatecheck.redact import default_redactor
 from gatecheck.reports import shapes
 from gatecheck.runner.ids import in_shard, parse_shard, stable_id
 
-__all__ = ["EventWriter", "failure_info", "title_of"]
+__all__ = ["EventWriter", "failure_info", "fault_kind", "title_of"]
 
 _MESSAGE_LIMIT = 4000
 _LONGREPR_LIMIT = 20_000
 _WRITER = pytest.StashKey["EventWriter"]()
 _ID = pytest.StashKey[str]()
+_INDEX = pytest.StashKey[int]()
+_COLLECTED = pytest.StashKey["Counter[str]"]()
 
 
 class EventWriter:
@@ -59,6 +64,12 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     group.addoption("--gatecheck-suite", default=None, help="suite name used in stable test ids")
     group.addoption("--gatecheck-suite-dir", default=None, help="suite folder; ids are relative to it")
     group.addoption("--gatecheck-shard", default=None, help="run only shard I of N (I/N, 1-based)")
+    group.addoption(
+        "--gatecheck-suites",
+        action="append",
+        default=[],
+        help="a suite folder of a one-session run (repeatable); a test's suite is the folder holding it",
+    )
 
 
 def _is_worker(config: pytest.Config) -> bool:
@@ -73,6 +84,24 @@ def _suite(config: pytest.Config) -> str:
     return config.getoption("gatecheck_suite") or config.rootpath.name
 
 
+def _suite_folders(config: pytest.Config) -> list[Path]:
+    return [Path(folder).resolve() for folder in config.getoption("gatecheck_suites")]
+
+
+def _suite_of(config: pytest.Config, path: Path) -> tuple[str, Path | None]:
+    """``(suite name, suite folder)`` of the file at ``path``.
+
+    One session may hold several suites (``--gatecheck-suites``): the suite is the folder that
+    holds the file.  A one-suite session names it with ``--gatecheck-suite``.
+    """
+    resolved = path.resolve()
+    for folder in _suite_folders(config):
+        if resolved.is_relative_to(folder):
+            return folder.name, folder
+    suite_dir = config.getoption("gatecheck_suite_dir")
+    return _suite(config), Path(suite_dir) if suite_dir else None
+
+
 def pytest_configure(config: pytest.Config) -> None:
     shard = config.getoption("gatecheck_shard")
     if shard:
@@ -80,6 +109,7 @@ def pytest_configure(config: pytest.Config) -> None:
             parse_shard(shard)
         except Exception as exc:
             raise pytest.UsageError(f"gatecheck: {exc}") from None
+    config.pluginmanager.register(_CountFirst(), "gatecheck-runner-count")
     if path := config.getoption("gatecheck_events"):
         writer = config.stash[_WRITER] = EventWriter(path)
         config.pluginmanager.register(_Reporter(config, writer), "gatecheck-runner-events")
@@ -93,18 +123,31 @@ def pytest_unconfigure(config: pytest.Config) -> None:
 
 
 def _item_id(config: pytest.Config, item: pytest.Item) -> str:
-    suite_dir = config.getoption("gatecheck_suite_dir")
-    return stable_id(_suite(config), Path(suite_dir) if suite_dir else None, item.path, item.nodeid)
+    suite, suite_dir = _suite_of(config, item.path)
+    return stable_id(suite, suite_dir, item.path, item.nodeid)
 
 
 def _add_allure_labels(config: pytest.Config, item: pytest.Item) -> None:
     """Group allure's tree by suite and capability (allure reads these markers at setup)."""
     if not config.pluginmanager.hasplugin("allure_pytest"):
         return
-    item.add_marker(pytest.mark.allure_label(_suite(config), label_type="parentSuite"))
+    item.add_marker(pytest.mark.allure_label(_suite_of(config, item.path)[0], label_type="parentSuite"))
     for marker in item.iter_markers("capability"):
         if marker.args:
             item.add_marker(pytest.mark.allure_label(str(marker.args[0]), label_type="feature"))
+
+
+class _CountFirst:
+    """Counts each suite's tests before anything (``-k``, shards) deselects some; registered
+    separately because a module can hold only one implementation of a hook."""
+
+    @pytest.hookimpl(tryfirst=True)
+    def pytest_collection_modifyitems(self, config: pytest.Config, items: list[pytest.Item]) -> None:
+        collected: Counter[str] = Counter({folder.name: 0 for folder in _suite_folders(config)})
+        for index, item in enumerate(items):
+            item.stash[_INDEX] = index
+            collected[_suite_of(config, item.path)[0]] += 1
+        config.stash[_COLLECTED] = collected
 
 
 @pytest.hookimpl(trylast=True)
@@ -112,17 +155,23 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     """Give each item its stable id, keep only this shard's items, and say how many there were."""
     shard_text = config.getoption("gatecheck_shard")
     shard = parse_shard(shard_text) if shard_text else None
-    collected = len(items)
+    collected = config.stash.get(_COLLECTED, None) or Counter({_suite(config): len(items)})
+    chosen: Counter[str] = Counter({suite: 0 for suite in collected})
     selected, deselected = [], []
     for item in items:
         item.stash[_ID] = _item_id(config, item)
-        (selected if in_shard(item.stash[_ID], shard) else deselected).append(item)
+        if in_shard(item.stash[_ID], shard):
+            selected.append(item)
+            chosen[_suite_of(config, item.path)[0]] += 1
+        else:
+            deselected.append(item)
         _add_allure_labels(config, item)
     if deselected:
         config.hook.pytest_deselected(items=deselected)
         items[:] = selected
     if writer := _writer(config):
-        writer.emit("collected", suite=_suite(config), collected=collected, selected=len(selected))
+        for suite in collected:
+            writer.emit("collected", suite=suite, collected=collected[suite], selected=chosen[suite])
 
 
 def title_of(item: pytest.Item) -> str:
@@ -152,7 +201,7 @@ def failure_info(exc: BaseException) -> dict[str, Any]:
         if details:
             info["details"] = details
         return info
-    if group := _check_failures(exc):
+    if (group := _check_failures(exc)) and fault_kind(exc) != "harness":
         # schemathesis: an exception group of typed check failures; their titles name the
         # defects ("Undocumented status code"), where str(exc) only counts them.
         titles = list(dict.fromkeys(str(failure.title) for failure in group))
@@ -164,8 +213,31 @@ def failure_info(exc: BaseException) -> dict[str, Any]:
         }
     text = str(exc).strip()
     first = text.splitlines()[0] if text else ""
-    kind = "assertion" if isinstance(exc, AssertionError) else "exception"
+    kind = fault_kind(exc)
+    if kind == "harness" and not isinstance(exc, GatecheckError):
+        first = str(HarnessBug("the test's code", exc))  # a bug: say whose, and how to report it
+    elif kind == "harness" and not isinstance(exc, HarnessBug):
+        first = f"gatecheck: {first}"
     return {"kind": kind, "title": (first or type(exc).__name__)[:300]}
+
+
+def fault_kind(exc: BaseException) -> str:
+    """Whose fault a test's exception is: ``contract``/``assertion``/``transport`` are the target's
+    (it answered wrongly, or its connection broke), ``harness`` is gatecheck's (a bug in a check,
+    adapter, decoder or fixture, or a harness error such as a bad setting raised mid-test).
+
+    An exception group (Hypothesis' "distinct failures") is the target's as soon as one member is.
+    """
+    if isinstance(exc, BaseExceptionGroup):
+        kinds = [fault_kind(member) for member in exc.exceptions]
+        return next((k for k in kinds if k != "harness"), "harness")
+    if isinstance(exc, ContractViolation):
+        return "contract"
+    if isinstance(exc, AssertionError | pytest.fail.Exception):
+        return "assertion"
+    if isinstance(exc, httpx.TransportError | TargetError):
+        return "transport"
+    return "harness"
 
 
 def _check_failures(exc: BaseException) -> tuple[Any, ...]:
@@ -194,6 +266,8 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) ->
     report = yield
     data: dict[str, Any] = {
         "id": item.stash.get(_ID, None) or _item_id(item.config, item),
+        "suite": _suite_of(item.config, item.path)[0],
+        "index": item.stash.get(_INDEX, None),
         "title": title_of(item),
         "capabilities": [str(m.args[0]) for m in item.iter_markers("capability") if m.args],
     }
@@ -224,6 +298,7 @@ class _Reporter:
         when = "subtest" if hasattr(report, "context") and report.when == "call" else report.when
         self.writer.emit(
             "phase",
+            suite=(getattr(report, "gatecheck", None) or {}).get("suite"),
             nodeid=report.nodeid,
             when=when,
             outcome=report.outcome,
@@ -238,12 +313,13 @@ class _Reporter:
     def pytest_collectreport(self, report: pytest.CollectReport) -> None:
         if not self.controller or not report.failed:
             return
-        suite_dir = self.config.getoption("gatecheck_suite_dir")
         path = self.config.rootpath / report.nodeid.split("::")[0]
+        suite, suite_dir = _suite_of(self.config, path)
         self.writer.emit(
             "collect_error",
+            suite=suite,
             nodeid=report.nodeid,
-            id=stable_id(_suite(self.config), Path(suite_dir) if suite_dir else None, path, report.nodeid),
+            id=stable_id(suite, suite_dir, path, report.nodeid),
             longrepr=report.longreprtext[:_LONGREPR_LIMIT],
         )
 

@@ -22,10 +22,21 @@ from gatecheck.mock.faults import validate_faults
 from gatecheck.mock.settings import Flavor
 from gatecheck.reports.baseline import Baseline, load_baseline
 from gatecheck.runner.ids import Shard, parse_shard
+from gatecheck.runner.last_failed import last_failed
+from gatecheck.runner.spec_check import check_spec, spec_of_target
 from gatecheck.target import DEFAULT_API_KEY_ENV, DEFAULT_MANAGEMENT_KEY_ENV, Target, resolve_target
 from gatecheck.target_settings import parse_flags
 
-__all__ = ["MOCK_FLAVORS", "RunOptions", "RunPlan", "Suite", "available_suites", "build_plan", "report_root"]
+__all__ = [
+    "MOCK_FLAVORS",
+    "RunOptions",
+    "RunPlan",
+    "Selection",
+    "Suite",
+    "available_suites",
+    "build_plan",
+    "report_root",
+]
 
 MOCK_FLAVORS: tuple[str, ...] = get_args(Flavor)
 DEFAULT_REPORT_DIR = "reports"
@@ -41,6 +52,7 @@ class RunOptions:
     management_key_env: str | None = None
     suites: list[str] | None = None
     workers: str | None = None
+    concurrency: int | None = None
     report_dir: str | None = None
     baseline: str | None = None
     seed: int | None = None
@@ -59,6 +71,12 @@ class RunOptions:
     headers: list[str] = field(default_factory=list)  # 'Name: value', as given
     body_fields: list[str] = field(default_factory=list)  # NAME=JSON, as given
     embedding_dimensions: int | None = None
+    spec: str | None = None  # --spec FILE|DIR|NAME
+    operations: str | None = None  # --operations A,B
+    strict: bool | None = None  # --strict: refuse a spec with any problem
+    keyword: str | None = None
+    exitfirst: bool = False
+    last_failed: bool = False
     command: list[str] = field(default_factory=list)
 
 
@@ -68,6 +86,20 @@ class Suite:
 
     name: str
     path: Path
+
+
+@dataclass(frozen=True)
+class Selection:
+    """Which tests of the suites run, as pytest selects them: ``-k``, ``-x``, and ``--lf`` node ids."""
+
+    keyword: str | None = None
+    exitfirst: bool = False
+    nodeids: tuple[str, ...] = ()
+
+    @property
+    def narrowed(self) -> bool:
+        """Whether some suites may select none of their tests (then they are left out of reports)."""
+        return bool(self.keyword or self.nodeids)
 
 
 @dataclass
@@ -101,6 +133,9 @@ class RunPlan:
             self.max_requests or REAL_TARGET_DEFAULT_REQUESTS,
             self.max_tokens or REAL_TARGET_DEFAULT_TOKENS,
         )
+
+    spec_arg: str | None = None  # the spec the suites test, when not the profile's
+    selection: Selection = field(default_factory=Selection)
 
     @property
     def secret_env(self) -> list[str]:
@@ -140,8 +175,21 @@ def _pick_suites(requested: list[str] | None) -> list[Suite]:
     return chosen
 
 
-def _workers(value: str | None) -> str | None:
-    if value is None or value == "auto":
+#: Tests in flight against a real gateway, which answers in hundreds of milliseconds.  The
+#: built-in mock answers in about one, so there extra worker processes only cost start-up.
+DEFAULT_CONCURRENCY = 8
+
+
+def _workers(value: str | None, concurrency: int | None, target: Target) -> str | None:
+    """pytest-xdist's ``-n`` for the session: ``--concurrency`` (or its default), or ``-n`` as given."""
+    if value is not None and concurrency is not None:
+        raise UsageError("give --concurrency or -n, not both (they set the same thing)")
+    if value is None:
+        chosen = concurrency if concurrency is not None else (1 if target.is_mock else DEFAULT_CONCURRENCY)
+        if chosen < 1:
+            raise UsageError(f"--concurrency must be at least 1, not {chosen}")
+        return str(chosen) if chosen > 1 else None
+    if value == "auto":
         return value
     if not value.isdigit() or int(value) < 1:
         raise UsageError(f"-n must be 'auto' or a positive number of worker processes, not {value!r}")
@@ -195,17 +243,29 @@ def build_plan(options: RunOptions, config: Config) -> RunPlan:
         ),
     )
     _check_mock_flags(options, target)
+    config_spec, config_profile = spec_of_target(options.target, config)
+    spec_arg, target = check_spec(
+        options.spec or config_spec,
+        options.operations,
+        bool(options.strict),
+        target,
+        profile_given=bool(profile or config_profile or config.defaults.get("profile")),
+    )
     faults = sorted(validate_faults(options.mock_faults))
     seed = _default(options, config, "seed")
+    suites = _pick_suites(options.suites or config.defaults.get("suites"))
+    nodeids: tuple[str, ...] = ()
+    if options.last_failed:
+        suites, nodeids = last_failed(report_root(options, config), suites)
     return RunPlan(
         options=options,
         config=config,
         target=target,
-        suites=_pick_suites(options.suites or config.defaults.get("suites")),
+        suites=suites,
         seed=int(seed) if seed is not None else secrets.randbelow(2**31),
         shard=parse_shard(options.shard) if options.shard else None,
         baseline=load_baseline(options.baseline) if options.baseline else None,
-        workers=_workers(options.workers),
+        workers=_workers(options.workers, _default(options, config, "concurrency"), target),
         examples=_default(options, config, "examples"),
         timeout=_default(options, config, "timeout"),
         max_requests=_default(options, config, "max_requests"),
@@ -215,6 +275,8 @@ def build_plan(options: RunOptions, config: Config) -> RunPlan:
         profile_arg=profile,
         limits=parse_limits(options.limits),
         max_duration=_default(options, config, "max_duration"),
+        spec_arg=spec_arg,
+        selection=Selection(options.keyword, options.exitfirst, nodeids),
     )
 
 

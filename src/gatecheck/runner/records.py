@@ -15,7 +15,7 @@ from typing import Any
 from gatecheck.reports.outcomes import OUTCOMES
 from gatecheck.verdicts import outcome_of_skip
 
-__all__ = ["SuiteRecorder", "fold_phases"]
+__all__ = ["TARGET_FAULTS", "SuiteRecorder", "fold_phases"]
 
 _MESSAGE_LIMIT = 4000
 
@@ -28,6 +28,14 @@ class _TestState:
     @property
     def done(self) -> bool:
         return "teardown" in self.phases or "???" in self.phases
+
+
+def _collection_index(state: _TestState) -> float:
+    for event in state.phases.values():
+        index = (event.get("gatecheck") or {}).get("index")
+        if isinstance(index, int):
+            return index
+    return math.inf  # an event from an older plugin: after the indexed ones, in arrival order
 
 
 def _message(longrepr: str, fallback: str) -> str:
@@ -55,14 +63,26 @@ def _failure(event: dict[str, Any], kind_default: str) -> dict[str, Any]:
     return data
 
 
+#: Failure kinds (``runner.events.fault_kind``) that are the target's fault, in any phase.
+TARGET_FAULTS = frozenset({"contract", "assertion", "transport"})
+
+
 def fold_phases(phases: dict[str, dict[str, Any]]) -> tuple[str, str, dict[str, Any] | None, str | None]:
-    """``(pytest_outcome, outcome, failure, skip_reason)`` for one test's phase events."""
+    """``(pytest_outcome, outcome, failure, skip_reason)`` for one test's phase events.
+
+    The outcome says whose fault it was, whatever the phase: ``failed`` when the target answered
+    wrongly or broke its connection (a fixture preparing the test included), ``error`` when
+    gatecheck could not judge (its own code raised, or a harness error); see README "Exit codes".
+    """
     for when in ("call", "???", "setup", "teardown"):
         event = phases.get(when)
         if event and event.get("outcome") == "failed":
-            if when in ("call", "???"):
-                return "failed", "failed", _failure(phases.get("subtest") or event, "assertion"), None
-            return "error", "error", _failure(event, "exception"), None
+            call = when in ("call", "???")
+            failure = _failure(
+                (phases.get("subtest") or event) if call else event, "assertion" if call else "exception"
+            )
+            outcome = "failed" if failure.get("kind") in TARGET_FAULTS else "error"
+            return ("failed" if call else "error"), outcome, failure, None
     call = phases.get("call") or {}
     if call.get("wasxfail") is not None and call.get("outcome") == "skipped":
         return "xfailed", "skipped", None, f"expected failure: {call.get('wasxfail') or 'xfail'}"
@@ -143,7 +163,9 @@ class SuiteRecorder:
         info: dict[str, Any] = {}
         pairs: list[list[Any]] = []
         for event in state.phases.values():
-            info.update({k: v for k, v in (event.get("gatecheck") or {}).items() if k != "failure"})
+            info.update(
+                {k: v for k, v in (event.get("gatecheck") or {}).items() if k not in ("failure", "index")}
+            )
             pairs = event.get("user_properties") or pairs
         metrics, props, operation = _properties(pairs)
         if operation is None and failure and failure.get("operation"):
@@ -187,7 +209,21 @@ class SuiteRecorder:
             "baseline_reason": None,
         }
 
+    def finished(self) -> int:
+        """How many of the suite's tests have finished (all phases reported)."""
+        return sum(1 for state in self.tests.values() if state.done)
+
+    def duration(self) -> float:
+        """Seconds the suite's tests took, phase by phase (its share of a shared session)."""
+        phases = (event for state in self.tests.values() for event in state.phases.values())
+        return sum(float(event.get("duration") or 0.0) for event in phases)
+
     def records(self) -> list[dict[str, Any]]:
-        """One record per test that reached at least one phase, plus one per collection error."""
-        tests = [self._record(s) for s in self.tests.values()]
+        """One record per test that reached at least one phase, plus one per collection error.
+
+        In collection order, whatever order the tests finished in (under xdist that depends on
+        the number of workers), so reports do not depend on concurrency.
+        """
+        ordered = sorted(self.tests.values(), key=_collection_index)
+        tests = [self._record(s) for s in ordered]
         return tests + [self._collect_error_record(e) for e in self.collect_errors]

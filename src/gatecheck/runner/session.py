@@ -1,6 +1,8 @@
-"""``gatecheck run`` from start to finish: plan, probe, one process per suite, reports, verdict.
+"""``gatecheck run`` from start to finish: plan, probe, one pytest session, reports, verdict.
 
-The run folder is created first and results.json is rewritten (atomically) after every suite,
+Every suite runs in one pytest process (one start-up, one built-in mock); the process is a child,
+so a crash or ``pytest.exit`` inside it still leaves this process to write the reports.  The run
+folder is created first and results.json is rewritten (atomically) after every suite,
 so whatever stops the run (a harness error, Ctrl-C, a crashed suite, even a killed parent) leaves
 reports that say what happened and how far it got.  Exit codes: 0 conformant or only baselined
 failures, 1 conformance failures, 2 harness or usage error.
@@ -25,20 +27,18 @@ from gatecheck.config import Config, load_config
 from gatecheck.errors import GatecheckError, RunTimeExceeded, UsageError
 from gatecheck.limits import TargetNotAnswering
 from gatecheck.redact import Redactor, default_redactor, url_secrets
-from gatecheck.reports.allure import ALLURE_DIR
+from gatecheck.reports import outcomes
 from gatecheck.reports.baseline import apply_baseline
 from gatecheck.reports.history import append_history, history_entry
 from gatecheck.reports.markdown import verdict_line
-from gatecheck.reports.outcomes import GATING
 from gatecheck.reports.writer import update_latest, write_reports
 from gatecheck.runner import assemble
-from gatecheck.runner.child import run_child
-from gatecheck.runner.command import child_env, pytest_argv
-from gatecheck.runner.plan import RunOptions, RunPlan, Suite, build_plan, report_root
+from gatecheck.runner.driver import run_sessions
+from gatecheck.runner.failure_list import failure_listing
+from gatecheck.runner.plan import RunOptions, RunPlan, build_plan, report_root
 from gatecheck.runner.probe import probe
 from gatecheck.runner.progress import Progress, summary_table
 from gatecheck.runner.records import SuiteRecorder
-from gatecheck.runner.suite_status import publish_allure, suite_status
 
 __all__ = ["EXIT_ERROR", "EXIT_FAILURES", "EXIT_OK", "execute"]
 
@@ -70,7 +70,9 @@ class _Run:
         stale = apply_baseline(tests, baseline)
         self.results["tests"] = tests
         for suite in self.results["suites"]:
-            if suite["status"] in ("passed", "failed"):  # a baselined failure does not fail its suite
+            # a baselined failure does not fail its suite; a process-level error (with a reason) stays
+            judged = suite["status"] in ("passed", "failed", "not-applicable")
+            if judged or (suite["status"] == "error" and not suite["error"]):
                 suite["status"] = assemble.suite_verdict([t for t in tests if t["suite"] == suite["name"]])
         if baseline is not None:
             self.results["baseline"] = {
@@ -86,45 +88,7 @@ class _Run:
         )
 
 
-def _run_suite(run: _Run, suite: Suite, index: int, progress: Progress) -> None:
-    plan = run.plan
-    assert plan is not None
-    target_id = run.results["targets"][0]["id"]
-    entry = next(s for s in run.results["suites"] if s["name"] == suite.name)
-    entry["status"] = "running"
-    recorder = SuiteRecorder(suite.name, target_id)
-    run.recorders.append(recorder)
-    events, junit = run.work / f"{suite.name}.events.jsonl", run.work / f"{suite.name}.junit.xml"
-    run.junit_parts[(target_id, suite.name)] = junit
-    allure_dir = run.work / "allure" / suite.name
-    budget_path = run.budget.path if run.budget else None
-    argv = pytest_argv(plan, suite, events=events, junit=junit, allure_dir=allure_dir, budget=budget_path)
-    progress.start(suite.name, index, len(plan.suites))
-    result = run_child(
-        argv,
-        env=child_env(plan.limits),
-        deadline=run.deadline,
-        events=events,
-        log_path=run.run_dir / "logs" / f"{suite.name}.log",
-        redactor=run.redactor,
-        on_event=recorder.feed,
-        on_tick=lambda: progress.update(recorder.progress()),
-    )
-    status, error = suite_status(recorder, result)
-    entry.update(
-        status=status,
-        error=error,
-        exit_code=result.exit_code,
-        duration_s=round(result.duration_s, 3),
-        collected=recorder.collected,
-        selected=recorder.selected,
-    )
-    publish_allure(allure_dir, run.run_dir / ALLURE_DIR, run.redactor)
-    progress.finish(status, recorder.progress(), result.duration_s)
-    _stop_early(run)
-
-
-def _stop_early(run: _Run) -> None:
+def stop_early(run: _Run) -> None:
     """End the run now if the target stopped answering or --max-duration passed."""
     if run.budget is not None and (tripped := run.budget.tripped):
         raise TargetNotAnswering(f"{tripped}; the run stopped early (raise --timeout for a slow gateway)")
@@ -153,19 +117,29 @@ def _prepare(run: _Run, options: RunOptions, config: Config) -> RunPlan:
         seed=plan.seed,
         shard={"index": plan.shard.index, "count": plan.shard.count} if plan.shard else None,
         suites_requested=[s.name for s in plan.suites],
+        workers=plan.workers,  # what --concurrency or -n came to
     )
     return plan
 
 
 def _verdict(run: _Run) -> int:
     suites = run.results["suites"]
-    broken = [s for s in suites if s["status"] in ("error", "empty")]
+    # A suite in error *with a reason* broke as a process (crash, collection, nothing collected);
+    # one without erred only in some tests, which the exit-code rule below weighs.
+    broken = [s for s in suites if s["status"] in ("error", "empty") and s["error"]]
     if broken:
         kind = "empty-suite" if all(s["status"] == "empty" for s in broken) else "suite-error"
         message = "; ".join(f"suite {s['name']}: {s['error']}" for s in broken)
         run.results["run"]["error"] = {"kind": kind, "message": message}
         return EXIT_ERROR
-    return EXIT_FAILURES if any(t["outcome"] in GATING for t in run.results["tests"]) else EXIT_OK
+    tests = run.results["tests"]
+    code = outcomes.exit_code(t["outcome"] for t in tests)
+    if code == EXIT_ERROR:
+        errors = [t for t in tests if t["outcome"] == outcomes.HARNESS_ERROR]
+        first = (errors[0].get("failure") or {}).get("title") or errors[0]["id"]
+        message = f"{len(errors)} test(s) could not be judged; first: {errors[0]['id']}: {first}"
+        run.results["run"]["error"] = {"kind": "harness", "message": message}
+    return code
 
 
 @contextmanager
@@ -254,9 +228,11 @@ def execute(options: RunOptions, *, out: TextIO, err: TextIO, interactive: bool 
             if not plan.target.is_mock:
                 assert plan.target.url is not None
                 probe(plan.target.url, plan.timeout, budget=run.budget)
-            for index, suite in enumerate(plan.suites, start=1):
-                _run_suite(run, suite, index, progress)
-                run.checkpoint()
+            try:
+                run_sessions(run, progress)
+            finally:
+                progress.close()
+            stop_early(run)
             run.assemble_tests()
             exit_code, status = _verdict(run), "complete"
     except GatecheckError as exc:
@@ -274,6 +250,8 @@ def execute(options: RunOptions, *, out: TextIO, err: TextIO, interactive: bool 
     clean = _finish(run, started, exit_code, status)
     if clean["suites"]:
         out.write(summary_table(clean) + "\n\n")
+    if listing := failure_listing(clean):
+        out.write(listing + "\n\n")
     if clean["run"]["error"]:
         err.write(f"gatecheck: error: {clean['run']['error']['message']}\n")
     out.write(f"gatecheck: {verdict_line(clean)}\nreports: {run_dir}\n")

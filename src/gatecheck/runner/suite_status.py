@@ -16,8 +16,11 @@ from gatecheck.reports.scrub import scrub_tree
 from gatecheck.runner.assemble import suite_verdict
 from gatecheck.runner.child import ChildResult
 from gatecheck.runner.records import SuiteRecorder
+from gatecheck.runner.tracker import SessionTracker
 
-__all__ = ["exit_reason", "publish_allure", "suite_status"]
+__all__ = ["exit_reason", "publish_allure", "session_statuses", "suite_status"]
+
+_NORMAL_EXITS = (0, 1, 5)  # tests passed, tests failed, nothing selected
 
 
 def exit_reason(code: int, tail: list[str]) -> str:
@@ -46,6 +49,42 @@ def suite_status(recorder: SuiteRecorder, result: ChildResult) -> tuple[str, str
     if code not in (0, 1):
         return "error", exit_reason(code, result.log_tail)
     return suite_verdict(recorder.records()), None
+
+
+def _normal_status(recorder: SuiteRecorder) -> tuple[str, str | None]:
+    if not recorder.collected:
+        return "empty", "the suite collected no tests: a suite that tests nothing is an error, not a pass"
+    if recorder.selected and not recorder.tests:
+        return "not-run", "the run stopped (-x) before this suite began"
+    return suite_verdict(recorder.records()), None  # selected 0: every test fell into other shards
+
+
+def session_statuses(tracker: SessionTracker, result: ChildResult) -> dict[str, tuple[str, str | None]]:
+    """``{suite: (status, reason)}`` for the suites of one session, in the tracker's order.
+
+    When the session ended abnormally, the suite it was in gets the error and suites it never
+    reached are ``not-run``; suites that had finished keep their verdict.  A session that died
+    before any test ran (a bad option, an unreachable target) is an error for every suite.
+    """
+    statuses: dict[str, tuple[str, str | None]] = {}
+    normal = result.exit_code in _NORMAL_EXITS
+    reason = None if normal else exit_reason(result.exit_code, result.log_tail)
+    culprit = tracker.current()
+    for name, recorder in tracker.recorders.items():
+        if recorder.collect_errors:
+            statuses[name] = suite_status(recorder, result)
+        elif normal:
+            statuses[name] = _normal_status(recorder)
+        elif not tracker.started or name == culprit:
+            statuses[name] = "error", reason
+        elif name in tracker.done:
+            statuses[name] = suite_verdict(recorder.records()), None
+        elif culprit is None and name not in tracker.started:
+            culprit = name  # the session died between suites: the next one takes the blame
+            statuses[name] = "error", reason
+        else:
+            statuses[name] = "not-run", f"the session stopped before this suite ran: {reason}"
+    return statuses
 
 
 def publish_allure(source: Path, target: Path, redactor: Redactor) -> None:
