@@ -106,15 +106,33 @@ def _offline_env() -> dict[str, str]:
     }
 
 
-def _wait_ready(process: subprocess.Popen[bytes], url: str, log: Path) -> None:
+def _answers(url: str, key: str | None, wanted: int | None) -> bool:
+    """Whether ``url`` answers (with ``wanted``, when given) within a generous bound."""
+    headers = {"Authorization": f"Bearer {key}"} if key else {}
+    try:
+        status = httpx.get(url, headers=headers, timeout=30.0).status_code
+    except httpx.TransportError:
+        return False
+    return wanted is None or status == wanted
+
+
+def _wait_ready(process: subprocess.Popen[bytes], base_url: str, log: Path) -> None:
+    """Ready means the API itself answers, not just the liveness route: the first hits of a
+    cold proxy (route loading, the model list) are slow, and gatecheck's own reachability
+    check gives a target 5 s."""
+    root = base_url.removesuffix("/v1")
+    checks = [
+        (f"{root}/health/liveliness", None, 200),
+        (f"{base_url}/models", MASTER_KEY, 200),
+        (base_url, None, None),
+    ]
     for _ in range(READINESS_POLLS):
         if process.poll() is not None:
             pytest.fail(f"litellm exited with {process.returncode}:\n{log.read_text()[-3000:]}")
-        try:
-            if httpx.get(url, timeout=2.0).status_code == 200:
-                return
-        except httpx.TransportError:
-            pass
+        while checks and _answers(*checks[0]):
+            checks.pop(0)
+        if not checks:
+            return
         time.sleep(1.0)
     pytest.fail(f"litellm did not become ready after {READINESS_POLLS} polls:\n{log.read_text()[-3000:]}")
 
@@ -147,7 +165,7 @@ def litellm_proxy(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Proxy]:
                 cwd=folder,
             )
         try:
-            _wait_ready(process, f"http://127.0.0.1:{port}/health/liveliness", log)
+            _wait_ready(process, f"http://127.0.0.1:{port}/v1", log)
             yield Proxy(f"http://127.0.0.1:{port}/v1", log)
         finally:
             process.terminate()
