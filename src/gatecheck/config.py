@@ -31,6 +31,7 @@ _TARGET = {
     "properties": {
         "url": {"type": "string", "pattern": "^(https?://|mock$)"},
         "profile": {"type": "string"},
+        "spec": {"type": "string", "minLength": 1},
         "api_key": {"type": "string", "pattern": PLACEHOLDER.pattern},
         "management_key": {"type": "string", "pattern": PLACEHOLDER.pattern},
         "timeout": {"type": "number", "exclusiveMinimum": 0},
@@ -87,6 +88,7 @@ class TargetConfig:
     management_key_env: str | None = None
     timeout: float | None = None
     settings: TargetSettings = field(default_factory=TargetSettings)
+    spec: str | None = None  # the target's own spec (file, folder or bundled name), as --spec
 
 
 @dataclass(frozen=True)
@@ -164,6 +166,7 @@ def load_config(path: str | Path | None = None) -> Config:
             management_key_env=_env_name(spec.get("management_key")),
             timeout=spec.get("timeout"),
             settings=_settings(spec, f"config file {path}: targets.{name}"),
+            spec=spec.get("spec"),
         )
         for name, spec in data.get("targets", {}).items()
     }

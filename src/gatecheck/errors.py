@@ -16,15 +16,18 @@ with exit code 2 and a message the user can act on.  The tree::
      ├── TargetError             the gateway cannot be talked to at all
      │    ├── TargetUnreachable  connection refused, DNS failure
      │    └── TargetTimeout      no answer within the configured timeout
-     └── BudgetExhausted         the request or token budget for a real target is spent
+     ├── BudgetExhausted         the request or token budget for a real target is spent
+     └── HarnessBug              gatecheck's own code raised while judging an answer (a bug)
 """
 
 from __future__ import annotations
 
 __all__ = [
+    "REPORT_BUGS",
     "BudgetExhausted",
     "ConfigError",
     "GatecheckError",
+    "HarnessBug",
     "LapSyntaxError",
     "MissingSecretError",
     "SpecError",
@@ -105,3 +108,23 @@ class TargetTimeout(TargetError):
 
 class BudgetExhausted(GatecheckError):
     """The request or token budget for a real target is spent; the run stops sending."""
+
+
+#: Where a user reports a gatecheck bug; every harness-bug title ends with it.
+REPORT_BUGS = (
+    "this is gatecheck's fault, not the gateway's: please report it to gatecheck's maintainers "
+    "with this message and the run's results.json"
+)
+
+
+class HarnessBug(GatecheckError):
+    """gatecheck's own code (a check, the contract adapter, the SSE decoder) raised while judging.
+
+    The gateway's answer may be perfectly fine; the run reports the test as ``error`` (never
+    ``failed``) and exits 2 when nothing else failed.
+    """
+
+    def __init__(self, where: str, cause: BaseException) -> None:
+        self.where, self.cause = where, cause
+        first = (str(cause).strip().splitlines() or [""])[0][:200]
+        super().__init__(f"gatecheck error in {where}: {type(cause).__name__}: {first} ({REPORT_BUGS})")

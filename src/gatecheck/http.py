@@ -14,6 +14,7 @@ import httpx
 
 from gatecheck.budget import Budget
 from gatecheck.extra_body import ExtraBodyTransport
+from gatecheck.retry import RetryTransport
 from gatecheck.shapes import record_shape
 
 __all__ = ["make_client"]
@@ -70,7 +71,8 @@ def make_client(
     transport = ExtraBodyTransport(httpx.HTTPTransport(), body) if body else None
     return httpx.Client(
         base_url=base_url.rstrip("/") + "/",
-        transport=transport,
+        # rate limits waited out, retries charged (gatecheck.retry)
+        transport=RetryTransport(transport, charge=budget.charge_request),
         headers=all_headers,
         timeout=httpx.Timeout(timeout, connect=min(timeout, 5.0)),
         event_hooks={

@@ -27,6 +27,7 @@ from schemathesis.schemas import BaseSchema
 from gatecheck.checks.registry import all_checks
 from gatecheck.checks.safety import ResourceTracker
 from gatecheck.checks.schemathesis_checks import failure_keys
+from gatecheck.checks.sse_events import wrap_chunk_schemas
 from gatecheck.contract import compat
 from gatecheck.contract.examples import add_inference_examples
 from gatecheck.contract.operations import ContractOperation, iter_operations, single_operation_document
@@ -49,9 +50,10 @@ from gatecheck.contract.stateful import (
 )
 from gatecheck.errors import GatecheckError
 from gatecheck.plugin.fixtures import Gateway, target_for
+from gatecheck.plugin.spec import target_spec
 from gatecheck.profiles import Profile
 from gatecheck.redact import default_redactor
-from gatecheck.specs.registry import load_spec
+from gatecheck.verdicts import not_run
 
 compat.install()
 
@@ -123,7 +125,7 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
     _contract_seed(metafunc.config)
     profile = target_for(metafunc.config).profile
     try:
-        document = load_spec(profile.spec).document
+        document = target_spec(metafunc.config, profile.spec).document
     except GatecheckError as exc:
         raise pytest.UsageError(f"gatecheck: {exc}") from None
     params = [
@@ -171,6 +173,7 @@ def contract_target(gateway: Gateway) -> ContractTarget:
 
 @pytest.fixture
 def contract_schema(
+    pytestconfig: pytest.Config,
     spec: dict[str, Any],
     profile: Profile,
     contract_operation: ContractOperation,
@@ -178,7 +181,11 @@ def contract_schema(
     contract_target: ContractTarget,
 ) -> BaseSchema:
     """The one operation under test as a schemathesis schema, with its key and the settings."""
+    broken = target_spec(pytestconfig, profile.spec).broken.get(contract_operation.label)
+    if broken:  # a problem of the spec no repair keeps the meaning of: nothing to test it against
+        not_run(broken)
     document = single_operation_document(spec, contract_operation.method, contract_operation.path)
+    wrap_chunk_schemas(document, contract_operation.path, contract_operation.method)
     add_inference_examples(document, contract_operation.method, contract_operation.path, profile)
     config = contract_settings.schemathesis_config(
         base_url=contract_target.base_url,

@@ -1,48 +1,79 @@
-"""Rate limiting: a 429 tells the client when to come back."""
+"""Rate limiting: a 429 tells the client, in a form it can obey, when to come back.
+
+Two scenarios.  The first asks for a 429 on purpose: on the built-in mock through its fault
+plan, on a real gateway through a model or route the user names as always rate-limited
+(``--model rate_limited=NAME``; naming one makes it apply even where the profile does not
+claim ``rate-limits``, and then a missing Retry-After is allowed, a malformed one is not).
+The second judges every 429 the run happened to meet, on any target: gatecheck's retry
+policy records each one (:data:`gatecheck.retry.LEDGER`), and this scenario runs after all
+others (``after_all``) to read them.  Under ``-n`` each worker judges the 429s it met itself.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from email.utils import parsedate_to_datetime
 
 import httpx
 import pytest
 
 from gatecheck.checks.envelope import check_error_envelope
-from gatecheck.failures import ContractViolation
+from gatecheck.checks.rate_limits import check_retry_after, check_sightings
+from gatecheck.plugin.fixtures import Gateway
 from gatecheck.profiles import Profile
+from gatecheck.retry import LEDGER
 from gatecheck.scenario import chat_request, expect_status
+from gatecheck.verdicts import not_applicable
+
+RATE_LIMITED_ROLE = "rate_limited"
 
 
-def _valid_retry_after(value: str) -> bool:
-    """Seconds (RFC 9110 delay-seconds) or an HTTP date; gateways send the first."""
-    if value.strip().isdigit():
-        return True
-    try:
-        return parsedate_to_datetime(value) is not None
-    except (TypeError, ValueError):
-        return False
+def _rate_limited_model(gateway: Gateway, request: pytest.FixtureRequest) -> str | None:
+    """The model to ask for a 429: the chat model made to fail on the mock, the user's named one elsewhere.
+
+    A real target with no ``rate_limited`` model named makes the scenario not applicable (every
+    429 the run meets is still judged by the scenario below).
+    """
+    if gateway.is_mock:
+        request.getfixturevalue("upstream_failure")("429")
+        return None
+    model_for: Callable[[str], str] = request.getfixturevalue("model_for")
+    return model_for(RATE_LIMITED_ROLE)
 
 
-@pytest.mark.capability("rate-limits")
+@pytest.mark.capability("rate-limits", or_role=RATE_LIMITED_ROLE)
 def test_rate_limited_answer_carries_retry_after(
+    gateway: Gateway,
     client: httpx.Client,
     profile: Profile,
     chat_path: str,
     chat_op: str,
-    upstream_failure: Callable[..., None],
+    request: pytest.FixtureRequest,
 ) -> None:
-    """A 429 answer carries a Retry-After header and an error envelope"""
-    upstream_failure("429")
-    response = client.post(chat_path, json=chat_request(profile))
+    """A 429 answer carries a usable Retry-After header and an error envelope"""
+    model = _rate_limited_model(gateway, request)
+    response = client.post(chat_path, json=chat_request(profile, model=model))
     expect_status(response, 429, chat_op, check="rate-limit-status")
     check_error_envelope(response, operation=chat_op)
-    retry_after = response.headers.get("retry-after")
-    if retry_after is None or not _valid_retry_after(retry_after):
-        raise ContractViolation(
-            "429 answer lacks a usable Retry-After",
-            expected="Retry-After: <seconds> or an HTTP date",
-            received=f"Retry-After: {retry_after!r}; headers: {sorted(response.headers.keys())}",
-            check="retry-after",
-            operation=chat_op,
+    value = response.headers.get("retry-after")
+    if value is None and not profile.claims("rate-limits"):
+        not_applicable(
+            f"profile {profile.name} does not claim 'rate-limits' and the 429 carries no Retry-After "
+            "(RFC 6585 allows that); its status and error envelope were right"
         )
+    check_retry_after(value, operation=chat_op)
+
+
+@pytest.mark.after_all
+def test_every_rate_limited_answer_of_the_run_carries_retry_after(profile: Profile) -> None:
+    """Every 429 the target gave during the run carries a usable Retry-After"""
+    sightings = LEDGER.sightings(429)
+    if not sightings:
+        not_applicable("the target answered no 429 during this run: no Retry-After to judge")
+    if not profile.claims("rate-limits"):
+        # RFC 6585 lets a 429 omit Retry-After; only a profile's claim makes it required.
+        sightings = [s for s in sightings if s.retry_after is not None]
+        if not sightings:
+            not_applicable(
+                f"profile {profile.name} does not claim 'rate-limits' and no 429 carried Retry-After"
+            )
+    check_sightings(sightings)

@@ -127,3 +127,43 @@ def test_failure_keys_name_the_operation_and_the_check() -> None:
         "POST /chat/completions::error_envelope",
         "POST /chat/completions::not_a_server_error",
     ]
+
+
+def test_usage_tokens_judges_counts_totals_and_the_limit_of_plain_answers() -> None:
+    from gatecheck.checks.schemathesis_checks import usage_tokens
+
+    c = case(body={"model": "m", "messages": [], "max_tokens": 5})
+    ok = {"usage": {"prompt_tokens": 2, "completion_tokens": 5, "total_tokens": 7}}
+    usage_tokens(None, response(200, json.dumps(ok), "application/json"), c)
+    usage_tokens(None, response(200, "{}", "application/json"), c)  # no usage: not this check's point
+    usage_tokens(None, response(400, '{"usage": {"prompt_tokens": -1}}', "application/json"), c)
+    for usage, says in [
+        ({"prompt_tokens": 2, "completion_tokens": 5, "total_tokens": 8}, "does not add up"),
+        ({"prompt_tokens": 2, "completion_tokens": 6, "total_tokens": 8}, "max_tokens ignored"),
+        ({"prompt_tokens": -2, "completion_tokens": 5, "total_tokens": 3}, "usage.prompt_tokens"),
+        ({"prompt_tokens": 2, "completion_tokens": 4.5, "total_tokens": 6.5}, "4.5"),
+    ]:
+        answer = response(200, json.dumps({"usage": usage}), "application/json")
+        assert says in str(_fails(usage_tokens, answer, c, "usage_tokens").violation)
+    two = case(body={"model": "m", "messages": [], "max_tokens": 5, "n": 2})  # the limit is per choice
+    usage_tokens(
+        None,
+        response(
+            200,
+            json.dumps({"usage": {**ok["usage"], "completion_tokens": 10, "total_tokens": 12}}),
+            "application/json",
+        ),
+        two,
+    )
+
+
+def test_retry_after_judges_429_answers_only() -> None:
+    from gatecheck.checks.schemathesis_checks import retry_after
+
+    c = case(body={})
+    retry_after(None, response(429, "{}", "application/json", **{"Retry-After": "2"}), c)
+    retry_after(None, response(200, "{}", "application/json"), c)
+    failure = _fails(
+        retry_after, response(429, "{}", "application/json", **{"Retry-After": "-1"}), c, "retry_after"
+    )
+    assert "'-1'" in str(failure.violation)

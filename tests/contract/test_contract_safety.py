@@ -11,17 +11,15 @@ from requests.adapters import BaseAdapter
 
 from gatecheck.budget import Budget
 from gatecheck.checks.safety import (
-    MAX_RETRY_WAIT,
     BudgetSession,
     ResourceTracker,
     cap_body,
     classify,
-    retry_delay,
-    send_with_retry,
 )
 from gatecheck.errors import BudgetExhausted
 from gatecheck.profiles import get_profile
 from gatecheck.redact import Redactor
+from gatecheck.retry import Ledger, Pause, RetryPolicy
 from gatecheck.specs.registry import load_spec
 
 
@@ -62,37 +60,20 @@ def test_generated_bodies_are_capped_without_turning_invalid_data_valid() -> Non
     assert cap_body(["not", "an", "object"]) == ["not", "an", "object"]
 
 
-def test_retry_after_is_read_as_seconds_or_a_date_and_bounded() -> None:
-    assert retry_delay("3") == 3.0
-    assert retry_delay("86400") == MAX_RETRY_WAIT
-    assert retry_delay("Wed, 21 Oct 2015 07:28:10 GMT", now=1445412480.0) == 10.0
-    assert retry_delay(None) == retry_delay("soon") == 2.0
-
-
-def test_a_429_is_retried_once_after_waiting() -> None:
-    answers = iter([429, 429, 200])
-    sent: list[int] = []
-    slept: list[float] = []
-
-    def send() -> int:
-        sent.append(1)
-        return next(answers)
-
-    status = send_with_retry(send, retry_after=lambda _: "4", status=lambda s: s, sleep=slept.append)
-    assert (status, len(sent), slept) == (429, 2, [4.0])
-
-
 class _Answer(BaseAdapter):
     """A transport that answers every request with the same JSON body, recording what it got."""
 
-    def __init__(self, body: dict[str, Any]) -> None:
+    def __init__(self, body: dict[str, Any], *, limited: int = 0) -> None:
         super().__init__()
-        self.body, self.sent = body, 0
+        self.body, self.sent, self.limited = body, 0, limited
 
     def send(self, request: requests.PreparedRequest, **kwargs: Any) -> requests.Response:
         self.sent += 1
         response = requests.Response()
         response.status_code, response.request = 200, request
+        if self.sent <= self.limited:  # the first ``limited`` requests are rate-limited
+            response.status_code = 429
+            response.headers["Retry-After"] = "4"
         response.headers["Content-Type"] = "application/json"
         response._content = json.dumps(self.body).encode()
         return response
@@ -111,6 +92,19 @@ def test_the_budget_is_charged_before_sending_and_never_exceeded() -> None:
     with pytest.raises(BudgetExhausted, match="request budget spent"):
         session.get("http://gateway.test/v1/models")
     assert (transport.sent, budget.requests, budget.tokens) == (3, 3, 21)
+
+
+def test_a_429_is_waited_out_and_each_retry_is_charged() -> None:
+    """schemathesis' requests and its checks' probes go through the session: one policy for both."""
+    slept: list[float] = []
+    policy = RetryPolicy(sleep=slept.append, clock=lambda: sum(slept), pause=Pause(), ledger=Ledger())
+    budget = Budget(max_requests=10)
+    session = BudgetSession(budget, policy)
+    transport = _Answer({"usage": {"total_tokens": 3}}, limited=2)
+    session.mount("http://", transport)
+    assert session.post("http://gateway.test/v1/chat/completions", json={}).status_code == 200
+    assert (transport.sent, budget.requests, budget.tokens, slept) == (3, 3, 3, [4.0, 4.0])
+    assert [s.operation for s in policy.ledger.sightings(429)] == ["POST /v1/chat/completions"] * 2
 
 
 def test_a_spent_token_budget_stops_further_requests() -> None:

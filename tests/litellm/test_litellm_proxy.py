@@ -42,6 +42,21 @@ EXPECTED_FAILURES = {
     # "litellm.APIConnectionError: ... Invalid user message at index 0" instead of a 400.
     "inputs::test_content_parts::test_unsupported_part_type_is_refused_by_name": "is not refused",
 }
+#: test id -> (outcome, words its reason must hold): the verdicts that are neither pass nor fail.
+EXPECTED_UNDECIDED = {
+    # gc-limited's upstream answers 429 with `Retry-After: 1`.  LiteLLM answers 429 with an error
+    # envelope but forwards the header only as `llm_provider-retry-after: 1`: no Retry-After
+    # (curl, 2026-12-06).  The openai profile does not claim rate-limits and RFC 6585 lets a 429
+    # omit it, so this is not applicable, never failed; a profile claiming rate-limits fails it.
+    "errors::test_rate_limits::test_rate_limited_answer_carries_retry_after": (
+        "not-applicable",
+        "the 429 carries no Retry-After",
+    ),
+    "errors::test_rate_limits::test_every_rate_limited_answer_of_the_run_carries_retry_after": (
+        "not-applicable",
+        "no 429 carried Retry-After",
+    ),
+}
 JUDGED = {"passed", "failed", "error"}
 
 
@@ -63,6 +78,9 @@ def test_litellm_gets_exactly_its_real_deviations(verdicts: Outcome) -> None:
     titles = {t["id"]: (t.get("failure") or {}).get("title", "") for t in verdicts.results["tests"]}
     for test, words in EXPECTED_FAILURES.items():
         assert words in titles[test], (test, titles[test])
+    reasons = {t["id"]: t.get("skip_reason") or "" for t in verdicts.results["tests"]}
+    for test, (outcome, words) in EXPECTED_UNDECIDED.items():
+        assert (outcomes[test], words in reasons[test]) == (outcome, True), (test, reasons[test])
     passed = [i for i, o in outcomes.items() if o == "passed"]
     assert len(passed) >= 20, outcomes  # chat, streaming, tools, json_schema, embeddings really judged
 

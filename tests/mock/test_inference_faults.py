@@ -45,6 +45,14 @@ EXPECTED: dict[str, set[str]] = {
     "wrong-model-reported": {"fallback.model"},
     "error-as-200": {"upstream.status"},
     "no-retry-after": {"ratelimit.retry_after"},
+    "retry-after-negative": {"ratelimit.retry_after"},
+    "retry-after-not-a-number": {"ratelimit.retry_after"},
+    "usage-total-mismatch": {"chat.body"},
+    # an answer not cut runs on: the stream (max_tokens 12) is longer and costs more
+    "max-tokens-ignored": {"chat.cut_finish", "chat.cut_tokens", "stream.text", "stream.usage_cost"},
+    "finish-reason-not-length": {"chat.cut_finish"},
+    "negative-token-count": {"chat.body"},
+    "fractional-token-count": {"chat.body", "chat.cut_tokens"},  # both report completion_tokens
     "bad-error-envelope": {"error.envelope", "upstream.envelope", "ratelimit.envelope"},
     "auth-not-enforced": {"auth.status"},
     "fallback-cost-at-primary-price": {"fallback.cost"},
@@ -254,11 +262,18 @@ def _fallback_facts(mock: MockClient) -> dict[str, Any]:
     }
 
 
+def _retry_after_kind(value: str | None) -> str | None:
+    return "delay-seconds" if value is not None and value.isdigit() else value
+
+
 def _facts(make_mock: MakeMock, flavor: str, faults: set[str]) -> dict[str, Any]:
     mock = make_mock(flavor, faults=set(faults), fallback_policies={"p": [PRIMARY, SECONDARY]})
     chat = mock.chat(seed=5).json()
     embedded = mock.post("/embeddings", {"model": "openai/text-embedding-3-small", "input": "x"}).json()
+    cut = mock.chat(seed=5, max_tokens=3).json()
     facts: dict[str, Any] = {
+        "chat.cut_finish": cut["choices"][0]["finish_reason"],
+        "chat.cut_tokens": cut["usage"]["completion_tokens"],
         "chat.cost": chat["usage"].get("cost"),
         "chat.body": {**chat, "id": None, "created": None, "usage": {**chat["usage"], "cost": None}},
         "embeddings.cost": embedded.get("usage", {}).get("cost"),
@@ -291,7 +306,8 @@ def _facts(make_mock: MakeMock, flavor: str, faults: set[str]) -> dict[str, Any]
     facts.update(
         {
             "ratelimit.status": refused.status,
-            "ratelimit.retry_after": "retry-after" in refused.headers,
+            # delay-seconds as a kind (the count depends on the window), anything else as sent
+            "ratelimit.retry_after": _retry_after_kind(refused.headers.get("retry-after")),
             "ratelimit.envelope": _is_envelope(refused),
         }
     )

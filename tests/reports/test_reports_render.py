@@ -50,7 +50,7 @@ DOC = results(
 
 def test_the_summary_leads_with_the_verdict_and_lists_failures_with_expected_and_received() -> None:
     text = render_summary(DOC)
-    assert text.startswith("# gatecheck: FAIL: 1 conformance failure\n")
+    assert text.startswith("# gatecheck: FAIL: 1 conformance failure; 4 of 5 tests judged the target\n")
     assert "| `chat` | passed | 2 | 1 |" in text
     assert "### `chat::t::test_cost`" in text and "- Expected: a number" in text
     assert "## Baselined (accepted, not gating) (1)" in text

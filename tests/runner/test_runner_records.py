@@ -4,8 +4,14 @@ from __future__ import annotations
 
 from typing import Any
 
+import httpx
 import pytest
 
+from gatecheck.errors import HarnessBug, TargetUnreachable, UsageError
+from gatecheck.failures import ContractViolation
+from gatecheck.reports.outcomes import exit_code
+from gatecheck.runner.assemble import suite_verdict
+from gatecheck.runner.events import failure_info, fault_kind
 from gatecheck.runner.records import SuiteRecorder, fold_phases
 
 
@@ -49,6 +55,18 @@ PASSED = {
         ({**PASSED, "call": _phase("call", "skipped", wasxfail="known bug")}, ("xfailed", "skipped")),
         ({**PASSED, "call": _phase("call", "passed", wasxfail="known bug")}, ("xpassed", "passed")),
         ({"???": _phase("???", "failed", longrepr="worker crashed")}, ("failed", "failed")),
+        (  # a check raised inside gatecheck: gatecheck's fault, whatever the phase
+            {**PASSED, "call": _phase("call", "failed", gatecheck={"failure": {"kind": "harness"}})},
+            ("failed", "error"),
+        ),
+        (  # the target broke while a fixture prepared the test: the target's fault
+            {**PASSED, "setup": _phase("setup", "failed", gatecheck={"failure": {"kind": "contract"}})},
+            ("error", "failed"),
+        ),
+        (
+            {**PASSED, "call": _phase("call", "failed", gatecheck={"failure": {"kind": "transport"}})},
+            ("failed", "failed"),
+        ),
     ],
 )
 def test_phases_fold_into_one_outcome(phases: dict[str, dict[str, Any]], expected: tuple[str, str]) -> None:
@@ -109,3 +127,35 @@ def test_a_failed_subtest_explains_its_parents_failure() -> None:
     assert outcome == "failed"
     assert failure is not None and failure["title"] == "Undocumented status code"
     assert failure["message"] == "Received: 400"
+
+
+@pytest.mark.parametrize(
+    ("exc", "kind"),
+    [
+        (ContractViolation("t", expected="e", received="r", check="c"), "contract"),
+        (AssertionError("assert 1 == 2"), "assertion"),
+        (httpx.ReadTimeout("slow"), "transport"),
+        (TargetUnreachable("down"), "transport"),
+        (KeyError("choices"), "harness"),
+        (HarnessBug("contract check x", ValueError("bad")), "harness"),
+        (UsageError("bad flag"), "harness"),
+        (ExceptionGroup("two", [KeyError("a"), AssertionError("b")]), "assertion"),
+        (ExceptionGroup("two", [KeyError("a"), TypeError("b")]), "harness"),
+    ],
+)
+def test_whose_fault_an_exception_is(exc: BaseException, kind: str) -> None:
+    assert fault_kind(exc) == kind
+    info = failure_info(exc)
+    assert info["kind"] == kind
+    if kind == "harness" and not isinstance(exc, UsageError):
+        assert "not the gateway's" in info["title"]
+
+
+def test_outcomes_rank_target_failures_above_harness_errors() -> None:
+    assert exit_code(["passed", "not-applicable"]) == 0
+    assert exit_code(["passed", "error"]) == 2
+    assert exit_code(["error", "failed"]) == 1
+    assert suite_verdict([{"outcome": "error"}, {"outcome": "passed"}]) == "error"
+    assert suite_verdict([{"outcome": "error"}, {"outcome": "failed"}]) == "failed"
+    assert suite_verdict([{"outcome": "not-applicable"}] * 2) == "not-applicable"
+    assert suite_verdict([{"outcome": "not-applicable"}, {"outcome": "skipped"}]) == "passed"

@@ -263,3 +263,30 @@ def test_a_stray_folder_among_bundled_specs(tmp_path: Path, monkeypatch: pytest.
     monkeypatch.setenv("GATECHECK_HOME", str(tmp_path))
     with pytest.raises(SpecLoadError, match=r"junk/spec\.yaml: no such file"):
         available()
+
+
+@pytest.mark.parametrize(
+    ("schema", "repaired"),
+    [
+        ({"type": "string", "nullable": True}, {"type": ["string", "null"]}),
+        (
+            {"type": "string", "enum": ["a"], "nullable": True},
+            {"type": ["string", "null"], "enum": ["a", None]},
+        ),
+        (
+            {"allOf": [{"type": "object"}], "nullable": True},
+            {"anyOf": [{"allOf": [{"type": "object"}]}, {"type": "null"}]},
+        ),
+    ],
+    ids=["type", "enum", "no-type"],
+)
+def test_nullable_in_a_31_document_is_a_warning_repaired_as_30_meant(
+    tmp_path: Path, schema: dict[str, Any], repaired: dict[str, Any]
+) -> None:
+    path = _with_ping_schema(tmp_path, schema, "3.1.0")
+    spec = load_spec(str(path))
+    media = spec.document["paths"]["/ping"]["get"]["responses"]["200"]["content"]["application/json"]
+    assert media["schema"] == repaired and spec.level == "repaired"
+    ((problem, _how),) = spec.repaired
+    assert problem.severity == "warning" and problem.pointer is not None
+    assert problem.pointer.endswith("/schema/nullable")

@@ -15,6 +15,10 @@ SuiteRunner = Any  # the run_suite fixture of tests/suites/conftest.py
 
 _CATALOG = "test_cost_matches_the_catalog_price"
 _SPEND = frozenset({"test_key_usage_grows_by_the_request_cost", "test_org_usage_grows_by_the_request_cost"})
+_ADDS_UP, _BOUND = "test_chat_usage_adds_up", "test_chat_max_tokens_bounds_the_billed_tokens"
+_CUT, _STREAM_BOUND = "test_chat_answer_cut_by_max_tokens_says_length", "test_streamed_chat_obeys_max_tokens"
+#: Token-count scenarios that apply wherever chat, streaming and embeddings are claimed.
+_TOKEN_COUNTS = frozenset({_ADDS_UP, _BOUND, _CUT, _STREAM_BOUND, "test_embeddings_usage_adds_up"})
 
 
 class Proof(NamedTuple):
@@ -42,8 +46,28 @@ PROOFS = [
         ("usage.cost disagrees with",),
         profile="openrouter",
     ),
-    Proof("no-usage-on-embeddings", frozenset({"test_embeddings_report_usage"}), ("lacks token usage",)),
+    Proof(
+        "no-usage-on-embeddings",
+        frozenset({"test_embeddings_report_usage"}),
+        ("lacks token usage",),
+        frozenset({"test_embeddings_usage_adds_up"}),
+    ),
     Proof("usage-not-recorded", _SPEND, ("grow", "within 1 s")),
+    Proof("usage-total-mismatch", frozenset({_ADDS_UP, _BOUND}), ("usage.total_tokens", "does not add up")),
+    Proof("max-tokens-ignored", frozenset({_BOUND, _STREAM_BOUND}), ("max_tokens ignored", "5 allowed")),
+    Proof("finish-reason-not-length", frozenset({_CUT}), ("finish_reason 'stop'", "'length'")),
+    Proof(
+        "negative-token-count",
+        frozenset({_ADDS_UP, _BOUND, _CUT}),
+        ("usage.prompt_tokens", "not a non-negative integer"),
+        frozenset({f"{_CATALOG}[plain]"}),  # the cost, right for the true counts, disagrees with the reported
+    ),
+    Proof(
+        "fractional-token-count",
+        frozenset({_ADDS_UP, _BOUND, _CUT}),
+        ("usage.completion_tokens", "not a non-negative integer", ".5"),
+        frozenset({f"{_CATALOG}[plain]"}),
+    ),
 ]
 
 CLEAN = ["requesty", "openrouter", "openai"]
@@ -93,6 +117,6 @@ def test_clean_mock_passes_every_applicable_scenario(
 def test_plain_openai_profile_has_no_cost_to_check(run_suite: SuiteRunner) -> None:
     result = run_suite(SUITE, profile="openai")
     result.assert_all_passed(allow_skips=True)
-    assert result.passed == {"test_embeddings_report_usage"}
+    assert result.passed == {"test_embeddings_report_usage"} | _TOKEN_COUNTS
     for name in result.skipped:
         result.assert_skipped(name, contains="not applicable: profile openai does not claim")

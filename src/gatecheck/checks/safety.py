@@ -8,30 +8,33 @@ must not spend more than the budget, and must not ask for long completions.  So:
 - generated inference bodies are capped (:func:`cap_body`): few output tokens, one choice;
 - every request goes through a :class:`BudgetSession`, which charges the budget *before*
   sending (it is never exceeded) and counts the tokens each answer reports;
-- a 429 is retried once after its ``Retry-After``, within a bound (:func:`send_with_retry`);
+- a rate-limited answer is waited out and retried under the run's one policy
+  (:mod:`gatecheck.retry`), each retry charged like any request;
 - what a write creates is tracked from its answer and deleted at the end, pass or fail
   (:class:`ResourceTracker`), and secrets it returns are registered with the redactor.
 """
 
 from __future__ import annotations
 
-import email.utils
 import json
-import time
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Literal
+from urllib.parse import urlsplit
 
 import requests
 
 from gatecheck.budget import Budget
 from gatecheck.redact import Redactor, default_redactor
+from gatecheck.retry import RetryPolicy, default_policy
+from gatecheck.specs.oas import request_fields
 
 if TYPE_CHECKING:
     from gatecheck.profiles import Profile
 
 __all__ = [
     "INFERENCE_ENDPOINTS",
+    "INFERENCE_FIELDS",
     "MAX_OUTPUT_TOKENS",
     "BudgetSession",
     "Created",
@@ -39,31 +42,42 @@ __all__ = [
     "ResourceTracker",
     "cap_body",
     "classify",
-    "retry_delay",
-    "send_with_retry",
 ]
 
 Kind = Literal["read", "inference", "write"]
 
 #: Profile endpoint names whose POST is a (billed) model call rather than a write.
 INFERENCE_ENDPOINTS = ("chat", "embeddings", "rerank", "responses", "messages")
+#: Request fields that make a POST a model call, whatever its path.
+INFERENCE_FIELDS = frozenset({"messages", "input", "prompt", "stream"})
 #: The most output tokens a generated request may ask a real gateway for.
 MAX_OUTPUT_TOKENS = 16
 _TOKEN_FIELDS = ("max_tokens", "max_completion_tokens", "max_output_tokens")
-#: The longest a 429 makes the run wait, whatever Retry-After says.
-MAX_RETRY_WAIT = 30.0
-DEFAULT_RETRY_WAIT = 2.0
 
 
-def classify(method: str, path: str, profile: Profile) -> Kind:
-    """Whether an operation only reads, calls a model, or changes state on the gateway."""
+def classify(
+    method: str,
+    path: str,
+    profile: Profile,
+    operation: Mapping[str, Any] | None = None,
+    document: Mapping[str, Any] | None = None,
+) -> Kind:
+    """Whether an operation only reads, calls a model, or changes state on the gateway.
+
+    A POST is a model call when the profile names its path, or when its request schema has a
+    field only model calls take (:data:`INFERENCE_FIELDS`): a spec's own ``POST /responses`` is
+    inference whether or not the profile lists it, and goes with the inference key.
+    """
     method = method.upper()
     if method in ("GET", "HEAD", "OPTIONS"):
         return "read"
     inference = {profile.paths[name] for name in INFERENCE_ENDPOINTS if name in profile.paths}
-    if method == "POST" and path in inference:
+    if method != "POST":
+        return "write"
+    if path in inference:
         return "inference"
-    return "write"
+    fields = request_fields(document, operation) if operation is not None and document is not None else set()
+    return "inference" if fields & INFERENCE_FIELDS else "write"
 
 
 def cap_body(body: Any, limit: int = MAX_OUTPUT_TOKENS) -> Any:
@@ -87,16 +101,26 @@ class BudgetSession(requests.Session):
     """A requests session that charges every request to a budget before it leaves.
 
     schemathesis sends through it both the generated request and the probes its checks add
-    (``ignored_auth`` resends without credentials), so every one of them is counted.
+    (``ignored_auth`` resends without credentials), so every one of them is counted, and every
+    one is retried under the run's retry policy when it is rate-limited (each retry charged).
     """
 
-    def __init__(self, budget: Budget) -> None:
+    def __init__(self, budget: Budget, policy: RetryPolicy | None = None) -> None:
         super().__init__()
         self.budget = budget
+        self.policy = policy
 
     def send(self, request: requests.PreparedRequest, **kwargs: Any) -> requests.Response:  # type: ignore[override]
         self.budget.charge_request()
-        response = super().send(request, **kwargs)
+        path = urlsplit(request.url or "").path
+        response = (self.policy or default_policy).send(
+            lambda: super(BudgetSession, self).send(request, **kwargs),
+            status=lambda r: r.status_code,
+            retry_after=lambda r: r.headers.get("retry-after"),
+            operation=f"{request.method} {path}",
+            charge=self.budget.charge_request,
+            discard=lambda r: r.close(),
+        )
         if "application/json" in response.headers.get("content-type", "") and not kwargs.get("stream"):
             self.budget.charge_tokens(_total_tokens(response.content))
         return response
@@ -109,36 +133,6 @@ def _total_tokens(content: bytes) -> int:
         return 0
     tokens = usage.get("total_tokens") if isinstance(usage, dict) else None
     return tokens if isinstance(tokens, int) and not isinstance(tokens, bool) else 0
-
-
-def retry_delay(value: str | None, *, now: float | None = None, cap: float = MAX_RETRY_WAIT) -> float:
-    """Seconds to wait for a ``Retry-After`` value (seconds or an HTTP date), within ``[0, cap]``."""
-    if not value:
-        return min(DEFAULT_RETRY_WAIT, cap)
-    value = value.strip()
-    if value.isdigit():
-        return min(float(value), cap)
-    try:
-        when = email.utils.parsedate_to_datetime(value).timestamp()
-    except (TypeError, ValueError):
-        return min(DEFAULT_RETRY_WAIT, cap)
-    return max(0.0, min(when - (time.time() if now is None else now), cap))
-
-
-def send_with_retry(
-    send: Callable[[], Any],
-    *,
-    retry_after: Callable[[Any], str | None],
-    status: Callable[[Any], int],
-    sleep: Callable[[float], None] = time.sleep,
-    cap: float = MAX_RETRY_WAIT,
-) -> Any:
-    """Send; on 429 wait as ``Retry-After`` says (at most ``cap`` seconds) and send once more."""
-    response = send()
-    if status(response) == 429:
-        sleep(retry_delay(retry_after(response), cap=cap))
-        response = send()
-    return response
 
 
 @dataclass(frozen=True)

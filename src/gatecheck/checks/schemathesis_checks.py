@@ -21,6 +21,7 @@ from schemathesis.core.failures import CustomFailure, Failure, FailureGroup, Sev
 
 from gatecheck.checks.cost import check_usage_cost
 from gatecheck.checks.envelope import check_error_envelope
+from gatecheck.checks.rate_limits import check_retry_after
 from gatecheck.checks.registry import contract_check, failure_key
 from gatecheck.checks.sse_events import (
     EVENT_STREAM,
@@ -37,6 +38,8 @@ from gatecheck.checks.stream import (
     check_done_sentinel,
     check_usage_chunk,
 )
+from gatecheck.checks.usage import check_usage
+from gatecheck.errors import HarnessBug
 from gatecheck.failures import ContractViolation, excerpt
 
 if TYPE_CHECKING:
@@ -73,7 +76,11 @@ class GatecheckFailure(Failure):
 
 
 def _adapter(func: CheckFn) -> CheckFn:
-    """Run a check body and report its ContractViolation as a GatecheckFailure under the check's name."""
+    """Run a check body and report its ContractViolation as a GatecheckFailure under the check's name.
+
+    Anything else the body raises is gatecheck's own bug, never the gateway's failure: it leaves
+    as a :class:`~gatecheck.errors.HarnessBug`, which the report counts as ``error``.
+    """
 
     @functools.wraps(func)
     def check(ctx: CheckContext, response: Response, case: Case) -> None:
@@ -81,6 +88,10 @@ def _adapter(func: CheckFn) -> CheckFn:
             func(ctx, response, case)
         except ContractViolation as violation:
             raise GatecheckFailure(violation, check=func.__name__, operation=case.operation.label) from None
+        except AssertionError:
+            raise
+        except Exception as exc:
+            raise HarnessBug(f"contract check {func.__name__} on {case.operation.label}", exc) from exc
 
     return check
 
@@ -97,8 +108,18 @@ def _header_pairs(response: Response) -> list[tuple[str, str]]:
     return [(name, value) for name, values in response.headers.items() for value in values]
 
 
+#: Headers that describe the bytes on the wire, not the decoded body schemathesis hands us.
+_WIRE_HEADERS = frozenset({"content-encoding", "content-length", "transfer-encoding"})
+
+
 def _as_httpx(response: Response) -> httpx.Response:
-    return httpx.Response(response.status_code, headers=_header_pairs(response), content=response.content)
+    """The answer as an httpx response over its *decoded* body.
+
+    schemathesis has already undone any Content-Encoding; keeping that header over the decoded
+    bytes would make httpx decode them a second time (a gzip 5xx then raised DecodingError).
+    """
+    headers = [(name, value) for name, value in _header_pairs(response) if name.lower() not in _WIRE_HEADERS]
+    return httpx.Response(response.status_code, headers=headers, content=response.content)
 
 
 def _body(case: Case) -> Mapping[str, Any]:
@@ -264,6 +285,36 @@ def sse_usage_chunk(ctx: CheckContext, response: Response, case: Case) -> None:
     except ContractViolation:
         return  # a stream that is not JSON has no usage chunk to judge; sse_events reports it
     check_usage_chunk(capture, with_cost=False)
+
+
+#: Which API's usage block an operation answers with, by the end of its path (API names, not vendors').
+_USAGE_APIS = (
+    ("chat/completions", "chat"),
+    ("responses", "responses"),
+    ("messages", "messages"),
+    ("embeddings", "embeddings"),
+)
+
+
+@contract_check()
+@_adapter
+def usage_tokens(ctx: CheckContext, response: Response, case: Case) -> None:
+    """Token counts are whole, add up, and stay within the output limit the request set"""
+    if not 200 <= response.status_code < 300 or _is_stream(response) or case.method.upper() != "POST":
+        return
+    api = next((api for end, api in _USAGE_APIS if case.operation.path.rstrip("/").endswith(end)), None)
+    answer = _json(response.content) if api else None
+    usage = answer.get("usage") if isinstance(answer, dict) else None
+    if api and usage is not None:  # an answer without usage is other checks' business
+        check_usage(usage, case.body, api=api, operation=case.operation.label)
+
+
+@contract_check(requires="rate-limits")
+@_adapter
+def retry_after(ctx: CheckContext, response: Response, case: Case) -> None:
+    """A 429 answer carries a usable Retry-After (delay-seconds or an HTTP-date)"""
+    if response.status_code == 429:
+        check_retry_after((response.headers.get("retry-after") or [None])[0], operation=case.operation.label)
 
 
 def _json(data: str | bytes) -> Any:

@@ -1,11 +1,21 @@
 """Per-event validation of a streamed answer against the chunk schema the spec declares.
 
-A spec describes a stream one Server-Sent Event at a time: the ``text/event-stream`` response's
-schema has a ``data`` property whose JSON is given by ``contentMediaType``/``contentSchema``
-(OpenAPI 3.1), beside a ``const: "[DONE]"`` branch for the terminator.  schemathesis validates
-that too, but reports "Event #3" with a schema path; a gateway developer wants the event index
-and the *field*, as a JSON path into the chunk (``$.choices[0].delta.role``).  Comment lines
-(``: OPENROUTER PROCESSING``) are not events and are never validated.
+Specs write a stream's schema in one of three conventions, detected per operation (never per
+vendor):
+
+- ``chunk``: the ``text/event-stream`` schema *is* the chunk schema, each event's ``data`` one
+  chunk (the official OpenAI and OpenRouter documents);
+- ``contentSchema``: the schema describes the event, ``{data, event, id, retry}``, and ``data``
+  gives its JSON with ``contentMediaType``/``contentSchema`` (OAS 3.1; gatecheck's overlays),
+  beside a ``const: "[DONE]"`` branch for the terminator;
+- ``itemSchema``: OAS 3.2's sequential media types, ``itemSchema`` describing each event as above.
+
+In each case every event's data is validated against the chunk schema.  schemathesis reads the
+media type's ``schema`` as the event envelope, so a ``chunk`` schema is rewritten into the
+``contentSchema`` form before schemathesis sees the operation (:func:`wrap_chunk_schemas`);
+otherwise it would validate ``{data, event}`` against the chunk and fail every correct stream.
+Failures name the event index and the *field*, as a JSON path into the chunk
+(``$.choices[0].delta.role``).  Comment lines (``: OPENROUTER PROCESSING``) are not events.
 
 Framing (the ``[DONE]`` terminator, data that is not JSON, the usage chunk) is judged by the
 checks of :mod:`gatecheck.checks.stream`; this module turns a received body into the
@@ -29,9 +39,19 @@ from gatecheck.checks.stream import DONE, StreamCapture, TimedItem, check_data_i
 from gatecheck.failures import ContractViolation, excerpt
 from gatecheck.sse import decode_all
 
-__all__ = ["EventSchema", "capture_from_body", "check_event_schemas", "event_schema", "json_path"]
+__all__ = [
+    "EventSchema",
+    "capture_from_body",
+    "check_event_schemas",
+    "event_schema",
+    "json_path",
+    "wrap_chunk_schemas",
+]
 
 EVENT_STREAM = "text/event-stream"
+_ENVELOPE_FIELDS = frozenset({"data", "event", "id", "retry"})
+#: Marks the ``[DONE]`` branch :func:`wrap_chunk_schemas` adds: tolerated, not declared by the spec.
+TOLERATED = "x-gatecheck-tolerated"
 
 
 @dataclass(frozen=True)
@@ -41,6 +61,7 @@ class EventSchema:
     validator: Any  # for the JSON of a data line, bound to the whole spec so $refs resolve; None: unsaid
     where: str  # where the chunk schema sits in the spec, for failure messages
     terminator: str | None = None  # the data of the closing event (``[DONE]``), when the spec has one
+    convention: str = "contentSchema"  # how the spec wrote it: chunk, contentSchema or itemSchema
 
 
 SPEC_URI = "urn:gatecheck:spec"
@@ -97,15 +118,19 @@ def _content_schema(document: Mapping[str, Any], data: _Cursor) -> _Cursor | Non
 def _terminator(document: Mapping[str, Any], data: _Cursor) -> str | None:
     """The ``const`` string a branch of ``data`` allows, such as ``[DONE]``: the closing event."""
     for node, _ in _branches(document, data):
-        if isinstance(node, Mapping) and isinstance(node.get("const"), str):
+        if isinstance(node, Mapping) and isinstance(node.get("const"), str) and not node.get(TOLERATED):
             return str(node["const"])
     return None
 
 
-def event_schema(
-    document: Mapping[str, Any], path: str, method: str, status: str = "200"
-) -> EventSchema | None:
-    """What the spec says of ``method path``'s event stream; None when it documents no stream."""
+def _is_envelope(document: Mapping[str, Any], schema: _Cursor) -> bool:
+    """Whether ``schema`` describes the SSE event (``data`` and friends), not the chunk itself."""
+    node, _ = _resolve(document, schema)
+    properties = node.get("properties") if isinstance(node, Mapping) else None
+    return isinstance(properties, Mapping) and "data" in properties and set(properties) <= _ENVELOPE_FIELDS
+
+
+def _stream_media(document: Mapping[str, Any], path: str, method: str, status: str) -> _Cursor | None:
     responses = _child(document, (document, ""), "paths", path, method.lower(), "responses")
     if not isinstance(responses[0], Mapping):
         return None
@@ -114,19 +139,66 @@ def event_schema(
     if not isinstance(content[0], Mapping):
         return None
     media_type = next((k for k in content[0] if k.split(";")[0].strip().lower() == EVENT_STREAM), None)
-    if media_type is None:
+    return None if media_type is None else _child(document, content, media_type)
+
+
+def event_schema(
+    document: Mapping[str, Any], path: str, method: str, status: str = "200"
+) -> EventSchema | None:
+    """What the spec says of ``method path``'s event stream; None when it documents no stream."""
+    media = _stream_media(document, path, method, status)
+    if media is None or not isinstance(media[0], Mapping):
         return None
-    media = _child(document, content, media_type)
-    schema = _child(document, media, "itemSchema" if "itemSchema" in media[0] else "schema")
+    label = f"{method.upper()} {path} {status} {EVENT_STREAM}"
+    convention = "itemSchema" if "itemSchema" in media[0] else "contentSchema"
+    schema = _child(document, media, convention if convention == "itemSchema" else "schema")
+    if schema[0] is None:
+        return EventSchema(None, label, None, convention)
+    if convention == "contentSchema" and not _is_envelope(document, schema):
+        # The chunk schema itself; the [DONE] terminator is then prose, not schema.
+        return EventSchema(_validator(document, schema[1]), f"{label} schema", None, "chunk")
     data = _child(document, schema, "properties", "data")
     chunk = _content_schema(document, data)
-    where = f"{method.upper()} {path} {status} {EVENT_STREAM} data.contentSchema"
-    if chunk is None:
-        return EventSchema(None, where, _terminator(document, data))
-    # The chunk schema is referenced where it sits in the spec, so its own $refs resolve there.
+    where = f"{label} {'itemSchema' if convention == 'itemSchema' else 'schema'} data.contentSchema"
+    validator = None if chunk is None else _validator(document, chunk[1])
+    return EventSchema(validator, where, _terminator(document, data), convention)
+
+
+def _validator(document: Mapping[str, Any], pointer: str) -> Any:
+    """A validator for the schema at ``pointer``, referenced in place so its own $refs resolve."""
     registry: Registry[Any] = Registry().with_resource(SPEC_URI, DRAFT202012.create_resource(dict(document)))
-    validator = jsonschema.Draft202012Validator({"$ref": f"{SPEC_URI}#{chunk[1]}"}, registry=registry)
-    return EventSchema(validator, where, _terminator(document, data))
+    return jsonschema.Draft202012Validator({"$ref": f"{SPEC_URI}#{pointer}"}, registry=registry)
+
+
+def wrap_chunk_schemas(document: dict[str, Any], path: str, method: str) -> None:
+    """Rewrite ``method path``'s ``chunk``-convention stream schemas into the event form schemathesis reads.
+
+    ``data`` becomes the chunk's JSON (``contentSchema``), or ``[DONE]``, tolerated but not
+    declared (so the ``sse_done`` check does not demand it where the spec never promised it).
+    Only the operation's own responses are replaced (shallow copies): shared components stay as
+    they are.
+    """
+    responses = document["paths"][path][method.lower()].get("responses")
+    for status, response in list(responses.items() if isinstance(responses, dict) else ()):
+        resolved, _ = _resolve(document, (response, ""))
+        content = resolved.get("content") if isinstance(resolved, Mapping) else None
+        if not isinstance(content, Mapping):
+            continue
+        for media_type, media in content.items():
+            media, _ = _resolve(document, (media, ""))
+            if media_type.split(";")[0].strip().lower() != EVENT_STREAM or not isinstance(media, Mapping):
+                continue
+            schema = media.get("schema")
+            if "itemSchema" in media or schema is None or _is_envelope(document, (schema, "")):
+                continue
+            content = {**content, media_type: {**media, "schema": _event_form(schema)}}
+            responses[status] = resolved = {**resolved, "content": content}
+
+
+def _event_form(chunk: Any) -> dict[str, Any]:
+    data = {"type": "string", "contentMediaType": "application/json", "contentSchema": chunk}
+    done = {"const": DONE, TOLERATED: True}
+    return {"type": "object", "required": ["data"], "properties": {"data": {"anyOf": [done, data]}}}
 
 
 def capture_from_body(
@@ -160,6 +232,7 @@ def check_event_schemas(capture: StreamCapture, schema: EventSchema) -> None:
         error: ValidationError | None = best_match(schema.validator.iter_errors(chunk))
         if error is None:
             continue
+        error = _deepest(error)
         where = json_path(error.absolute_path)
         raise ContractViolation(
             f"Event {index} does not match the chunk schema at {where}",
@@ -169,6 +242,19 @@ def check_event_schemas(capture: StreamCapture, schema: EventSchema) -> None:
             operation=capture.operation,
             details={"event": index, "field": where},
         )
+
+
+def _deepest(error: ValidationError) -> ValidationError:
+    """Inside ``anyOf``/``oneOf`` (a union of event types), the error deepest in the data.
+
+    The branch meant for the event (its ``type`` matches) fails deeper than the others, which
+    fail at ``type`` itself; so the deepest error names the field that is actually wrong.
+    """
+    for _ in range(16):
+        if not error.context:
+            break
+        error = max(error.context, key=lambda e: len(e.absolute_path))
+    return error
 
 
 def _schema_rule(error: ValidationError) -> str:

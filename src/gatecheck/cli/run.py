@@ -145,6 +145,23 @@ def _command_line(
     metavar="NAME=JSON",
     help="extra field in every inference request body (repeatable)",
 )
+@click.option(
+    "--spec",
+    metavar="FILE|DIR",
+    help="test against your own spec (OpenAPI/LAP file, spec folder or bundled name); "
+    "without --profile the profile is inferred from it",
+)
+@click.option(
+    "--operations",
+    metavar="A,B",
+    help="only these operations of the spec: 'METHOD /path' globs, operationIds or tags, comma-separated",
+)
+@click.option(
+    "--strict",
+    is_flag=True,
+    default=None,
+    help="refuse a spec with any problem (default: repair what keeps its meaning, skip what it breaks)",
+)
 @click.option("--config", metavar="FILE", help="config file (default ./gatecheck.toml if present)")
 @click.option(
     "--timeout",

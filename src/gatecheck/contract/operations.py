@@ -16,6 +16,7 @@ from typing import Any
 
 from gatecheck.checks.safety import Kind, classify
 from gatecheck.profiles import Profile
+from gatecheck.specs.select import reachable_components
 
 __all__ = ["HTTP_METHODS", "ContractOperation", "iter_operations", "single_operation_document"]
 
@@ -44,15 +45,17 @@ def iter_operations(document: Mapping[str, Any], profile: Profile) -> Iterator[C
     """Every operation of ``document`` in spec order."""
     for path, item in (document.get("paths") or {}).items():
         for method in HTTP_METHODS:
-            if isinstance(item, Mapping) and method in item:
-                yield ContractOperation(method.upper(), path, classify(method, path, profile))
+            if isinstance(item, Mapping) and isinstance(item.get(method), Mapping):
+                kind = classify(method, path, profile, item[method], document)
+                yield ContractOperation(method.upper(), path, kind)
 
 
 def single_operation_document(document: Mapping[str, Any], method: str, path: str) -> dict[str, Any]:
     """``document`` with only ``method path`` left: one pytest item tests one operation.
 
-    Components stay (the operation's ``$ref``s point there); links go, since they name
-    operations that are no longer in the document (the stateful test uses the whole spec).
+    Only the components the operation reaches stay (so schemathesis' cost follows the operation,
+    not a 3 MB document); links go, since they name operations that are no longer in the
+    document (the stateful test uses the whole spec).
     """
     item = document["paths"][path]
     kept = {k: v for k, v in item.items() if k not in HTTP_METHODS}
@@ -61,6 +64,10 @@ def single_operation_document(document: Mapping[str, Any], method: str, path: st
         if isinstance(response, dict):
             response.pop("links", None)
     kept[method.lower()] = operation
-    single = {k: v for k, v in document.items() if k != "paths"}
+    single = {k: v for k, v in document.items() if k not in ("paths", "components", "webhooks")}
     single["paths"] = {path: kept}
+    components = document.get("components")
+    if isinstance(components, Mapping):
+        reached = reachable_components(document, [kept])
+        single["components"] = {**{k: v for k, v in components.items() if k == "securitySchemes"}, **reached}
     return single

@@ -1,11 +1,12 @@
 """One generated case, sent the safe way and judged by the chosen checks.
 
 :class:`ContractRun` is what the contract test calls for every case schemathesis generates:
-it caps the body for a real target, sends through the budgeted session (retrying a 429 once
-after its Retry-After), records what a write created, and hands the answer to
-``case.validate_response``, which runs the checks the settings enabled and raises schemathesis'
-FailureGroup, with a redacted curl command that reproduces the request; that is re-raised as
-:class:`ContractFailures`.  The key comes from the schemathesis config (see ``settings``).
+it caps the body for a real target, sends through the budgeted session (which waits out rate
+limits under the run's retry policy, :mod:`gatecheck.retry`), records what a write created,
+and hands the answer to ``case.validate_response``, which runs the checks the settings enabled
+and raises schemathesis' FailureGroup, with a redacted curl command that reproduces the
+request; that is re-raised as :class:`ContractFailures`.  The key comes from the schemathesis
+config (see ``settings``).
 """
 
 from __future__ import annotations
@@ -13,8 +14,7 @@ from __future__ import annotations
 import contextlib
 import functools
 import json
-import time
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -23,7 +23,7 @@ import requests
 from schemathesis.core.failures import Failure, FailureGroup
 
 from gatecheck.budget import Budget
-from gatecheck.checks.safety import BudgetSession, ResourceTracker, cap_body, send_with_retry
+from gatecheck.checks.safety import BudgetSession, ResourceTracker, cap_body
 from gatecheck.checks.schemathesis_checks import failure_keys
 from gatecheck.contract.operations import ContractOperation
 from gatecheck.errors import BudgetExhausted, TargetTimeout, TargetUnreachable
@@ -110,7 +110,6 @@ class ContractTarget:
     headers: Mapping[str, str] = field(default_factory=dict, repr=False)  # --header; may hold secrets
     #: Set when the target stopped answering; later cases fail at once instead of waiting again.
     down: str | None = None
-    sleep: Callable[[float], None] = field(default=time.sleep, repr=False)
 
     def key_for(self, operation: ContractOperation) -> str | None:
         if operation.uses_management_key and self.management_key:
@@ -151,18 +150,8 @@ class ContractRun:
         if self.target.down:
             raise TargetUnreachable(self.target.down)
 
-        def send() -> Response:
-            return case.call(base_url=self.target.base_url, session=self.session, timeout=self.target.timeout)
-
         try:
-            if not self.target.real:
-                return send()
-            return send_with_retry(
-                send,
-                retry_after=lambda r: (r.headers.get("retry-after") or [None])[0],
-                status=lambda r: r.status_code,
-                sleep=self.target.sleep,
-            )
+            return case.call(base_url=self.target.base_url, session=self.session, timeout=self.target.timeout)
         except requests.Timeout as exc:
             self.target.down = f"{self.target.base_url} did not answer within {self.target.timeout:g} s"
             raise TargetTimeout(self.target.down) from exc

@@ -38,12 +38,19 @@ __all__ = ["create_app", "render_error"]
 log = logging.getLogger("gatecheck.mock")
 
 
+#: Retry-After values a client cannot obey, by the fault that sends them.
+_RETRY_AFTER_FAULTS = {"retry-after-negative": "-5", "retry-after-not-a-number": "soon"}
+
+
 def render_error(ctx: Context, request: Request, exc: MockHTTPError) -> Response:
     """The envelope for ``exc``; error-rendering faults bend it, for inference errors only."""
     faults = ctx.faults if getattr(request.state, "plane", None) == "inference" else set()
     status, headers = exc.status, dict(exc.headers)
     if "no-retry-after" in faults:
         headers.pop("Retry-After", None)
+    for fault, value in _RETRY_AFTER_FAULTS.items():
+        if fault in faults and "Retry-After" in headers:
+            headers["Retry-After"] = value
     if "error-as-200" in faults and isinstance(exc, UpstreamError):
         status = 200
     if "wrong-status-on-bad-json" in faults and isinstance(exc, MalformedJSON):

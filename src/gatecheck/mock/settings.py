@@ -38,6 +38,8 @@ class MockSettings:
     chunk_gap: float = 0.0  # seconds between SSE chunks
     upstream_timeout: float = 2.0  # a "timeout" fault upstream is given up after this long
     rate_limit: int | None = None  # requests per minute per key; None: unlimited
+    rate_limit_every: int = 0  # every Nth inference request is first answered 429 (0: never)
+    retry_after_form: Literal["seconds", "date"] = "seconds"  # how those 429s say when to come back
     max_body_bytes: int = 1 << 20  # larger request bodies are refused with 413
     catalog_path: Path | None = None  # None: the bundled fixtures/catalog.yaml
     clock: Callable[[], datetime] = _utcnow  # injectable, so limit resets and expiry test without sleeps

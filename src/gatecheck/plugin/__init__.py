@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import pytest
 
-from gatecheck.plugin import fixtures
+from gatecheck.plugin import fixtures, ratelimits
 from gatecheck.plugin.options import add_options
 from gatecheck.profiles import CAPABILITIES
 
@@ -23,10 +23,16 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line(
         "markers",
-        "capability(name): the test needs this capability; it is not applicable where the "
-        f"target's profile does not claim it. Names: {', '.join(CAPABILITIES)}",
+        "capability(name, or_role=None): the test needs this capability; it is not applicable where "
+        "the target's profile does not claim it (unless the user named a model for or_role). "
+        f"Names: {', '.join(CAPABILITIES)}",
     )
     config.addinivalue_line("markers", "needs_mock(reason): the test needs the built-in mock's controls")
     config.addinivalue_line("markers", "writes: the test creates or deletes resources (keys, guardrails)")
+    config.addinivalue_line(
+        "markers", "after_all: the test runs after every other test of the session (it judges what they met)"
+    )
     if not config.pluginmanager.has_plugin("gatecheck.plugin.fixtures"):
         config.pluginmanager.register(fixtures, "gatecheck.plugin.fixtures")
+    if not config.pluginmanager.has_plugin("gatecheck.plugin.ratelimits"):
+        config.pluginmanager.register(ratelimits, "gatecheck.plugin.ratelimits")

@@ -16,6 +16,7 @@ from gatecheck.budget import Budget
 from gatecheck.config import load_config
 from gatecheck.errors import GatecheckError
 from gatecheck.http import make_client
+from gatecheck.plugin.spec import target_spec, with_spec
 from gatecheck.profiles import Profile
 from gatecheck.profiles.roles import missing_role_reason
 from gatecheck.redact import default_redactor
@@ -67,12 +68,13 @@ def target_for(config: pytest.Config) -> Target:
     """The target the options name, resolved once per session (harness errors become usage errors)."""
     if _TARGET_KEY not in config.stash:
         try:
-            config.stash[_TARGET_KEY] = resolve_target(
+            cfg = load_config(config.getoption("gatecheck_config"))
+            target = resolve_target(
                 url=config.getoption("gateway_url"),
                 profile=config.getoption("profile"),
                 api_key_env=config.getoption("api_key_env"),
                 management_key_env=config.getoption("management_key_env"),
-                config=load_config(config.getoption("gatecheck_config")),
+                config=cfg,
                 timeout=config.getoption("request_timeout"),
                 settings=parse_flags(
                     config.getoption("gatecheck_models"),
@@ -81,6 +83,7 @@ def target_for(config: pytest.Config) -> Target:
                     config.getoption("embedding_dimensions"),
                 ),
             )
+            config.stash[_TARGET_KEY] = with_spec(target, config, cfg)
         except GatecheckError as exc:
             raise pytest.UsageError(f"gatecheck: {exc}") from None
     return config.stash[_TARGET_KEY]
@@ -131,7 +134,12 @@ def gateway(pytestconfig: pytest.Config) -> Iterator[Gateway]:
 
     faults = pytestconfig.getoption("mock_fault")
     try:
-        settings = MockSettings(flavor=target.profile.mock_flavor, faults=validate_faults(faults))  # type: ignore[arg-type]
+        settings = MockSettings(
+            flavor=target.profile.mock_flavor,  # type: ignore[arg-type]
+            faults=validate_faults(faults),
+            rate_limit_every=max(0, pytestconfig.getoption("mock_rate_limit_every")),
+            retry_after_form=pytestconfig.getoption("mock_retry_after_form"),
+        )
     except GatecheckError as exc:
         pytest.exit(f"gatecheck: {exc}", returncode=2)
     for secret in (settings.api_key, settings.admin_key, *target.secrets):
@@ -173,11 +181,9 @@ def model_for(profile: Profile) -> Callable[[str], str]:
 
 
 @pytest.fixture(scope="session")
-def spec(profile: Profile) -> dict:
-    """The target's compiled contract (OpenAPI 3.1 with the contract layer)."""
-    from gatecheck.specs.registry import load_spec
-
-    return load_spec(profile.spec).document
+def spec(pytestconfig: pytest.Config, profile: Profile) -> dict:
+    """The target's contract (OpenAPI with the contract layer), only ``--operations`` when given."""
+    return target_spec(pytestconfig, profile.spec).document
 
 
 @pytest.fixture
@@ -234,7 +240,9 @@ def pytest_runtest_setup(item: pytest.Item) -> None:
     for marker in markers:
         name = marker.args[0]
         item.user_properties.append(("capability", name))
-        if not target.profile.claims(name):
+        # or_role: a model the user named for a role shows the capability where the profile is silent
+        role = marker.kwargs.get("or_role")
+        if not target.profile.claims(name) and not (role and target.profile.model(role)):
             not_applicable(f"profile {target.profile.name} does not claim {name!r}")
     if item.get_closest_marker("writes") and not target.is_mock and not item.config.getoption("allow_writes"):
         pytest.skip("creates or deletes resources on a real gateway: rerun with --allow-writes to include it")

@@ -71,6 +71,20 @@ def add_options(parser: pytest.Parser) -> None:
         help="fault mode for the built-in mock (repeatable); see 'gatecheck mock --list-faults'",
     )
     group.addoption(
+        "--mock-rate-limit-every",
+        type=int,
+        default=0,
+        metavar="N",
+        help="the built-in mock answers every Nth inference request 429 with Retry-After first "
+        "(a legal rate limit: verdicts must not change)",
+    )
+    group.addoption(
+        "--mock-retry-after-form",
+        choices=("seconds", "date"),
+        default="seconds",
+        help="how those 429s give Retry-After: delay-seconds or an HTTP-date",
+    )
+    group.addoption(
         "--allow-writes",
         action="store_true",
         default=False,
@@ -96,4 +110,23 @@ def add_options(parser: pytest.Parser) -> None:
         action="append",
         default=None,
         help="checks of the contract suite, comma-separated: names, 'all', '-name' to drop one",
+    )
+    spec = parser.getgroup("gatecheck-spec", "gatecheck: your own spec")
+    spec.addoption(
+        "--spec",
+        default=None,
+        help="test against this spec (an OpenAPI or LAP file, a spec folder or a bundled name) "
+        "instead of the profile's; with no --profile, the profile is inferred from it",
+    )
+    spec.addoption(
+        "--operations",
+        action="append",
+        default=None,
+        help="operations of the spec to test, comma-separated: 'METHOD /path' globs, operationIds or tags",
+    )
+    spec.addoption(
+        "--strict-spec",
+        action="store_true",
+        default=False,
+        help="refuse a spec with any problem instead of repairing it or skipping what it breaks",
     )

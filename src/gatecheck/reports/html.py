@@ -20,6 +20,7 @@ from gatecheck.reports import html_sections as details
 from gatecheck.reports.html_sections import LABELS, num, pill
 from gatecheck.reports.markdown import verdict_line
 from gatecheck.reports.outcomes import GATING, NO_CAPABILITY, OUTCOMES
+from gatecheck.verdicts import NOT_APPLICABLE
 
 __all__ = ["page", "render_html"]
 
@@ -97,6 +98,16 @@ def _cards(results: Mapping[str, Any]) -> str:
     return f'<div class="cards">{"".join(cards)}</div>'
 
 
+#: Suite status -> pill colour; a suite none of whose tests applied is never shown as passing.
+_SUITE_PILL = {
+    "passed": "passing",
+    "failed": "failing",
+    "error": "error",
+    "empty": "empty",
+    NOT_APPLICABLE: NOT_APPLICABLE,
+}
+
+
 def _suites(results: Mapping[str, Any]) -> str:
     if not results["suites"]:
         return ""
@@ -104,7 +115,7 @@ def _suites(results: Mapping[str, Any]) -> str:
     head = "".join(f"<th>{escape(LABELS.get(o, o))}</th>" for o in OUTCOMES)
     rows = []
     for suite in results["suites"]:
-        status = {"passed": "passing", "failed": "failing"}.get(suite["status"], "not-run")
+        status = _SUITE_PILL.get(suite["status"], "not-run")
         cells = "".join(num(suite["counts"][o]) for o in OUTCOMES)
         time = f"{suite['duration_s']:.1f} s" if suite.get("duration_s") is not None else "-"
         note = f'<div class="muted">{escape(suite["error"])}</div>' if suite.get("error") else ""

@@ -11,6 +11,7 @@ from collections.abc import Mapping
 from html import escape
 from typing import Any
 
+from gatecheck.reports.causes import causes_of, headline
 from gatecheck.reports.metrics import series
 from gatecheck.reports.outcomes import GATING, LABELS, OUTCOMES
 from gatecheck.reports.svg import distribution_chart
@@ -79,12 +80,26 @@ def _failure(test: Mapping[str, Any]) -> str:
     )
 
 
+def _causes(results: Mapping[str, Any]) -> str:
+    causes = causes_of(results)
+    if not causes:
+        return ""
+    items = "".join(
+        f"<li><b>{escape(headline(c))}</b><ul>"
+        + "".join(f"<li><code>{escape(m)}</code></li>" for m in c["members"])
+        + "</ul></li>"
+        for c in causes
+    )
+    return f"<h2 id='causes'>Root causes ({len(causes)})</h2><ul class='causes'>{items}</ul>"
+
+
 def failures(results: Mapping[str, Any]) -> str:
     failing = [t for t in results["tests"] if t["outcome"] in GATING]
     accepted = [t for t in results["tests"] if t["outcome"] == "baselined"]
     if not failing and not accepted:
         return ""
-    html = f"<section id='failures'><h2>Failures ({len(failing)})</h2>{''.join(_failure(t) for t in failing)}"
+    html = f"<section id='failures'>{_causes(results)}<h2>Failures ({len(failing)})</h2>"
+    html += "".join(_failure(t) for t in failing)
     if accepted:
         cards = "".join(_failure(t) for t in accepted)
         html += f"<details><summary>Baselined failures ({len(accepted)})</summary>{cards}</details>"

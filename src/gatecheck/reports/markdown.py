@@ -10,7 +10,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from gatecheck.reports.outcomes import GATING, LABELS, OUTCOMES
+from gatecheck.reports.causes import causes_of, headline
+from gatecheck.reports.outcomes import GATING, HARNESS_ERROR, LABELS, OUTCOMES, TARGET_FAILED, judged
 
 __all__ = ["cell", "fence", "render_summary", "verdict_line"]
 
@@ -46,14 +47,16 @@ def verdict_line(results: Mapping[str, Any]) -> str:
     run, counts = results["run"], results["summary"]["counts"]
     if run["verdict"] == "error":
         error = run.get("error") or {}
-        return f"ERROR: {error.get('message', 'the run did not complete')}"
-    failing = sum(counts[o] for o in GATING)
+        tally = f"; {judged(counts)}" if sum(counts.values()) else ""
+        return f"ERROR: {error.get('message', 'the run did not complete')}{tally}"
+    failing, errors = counts.get(TARGET_FAILED, 0), counts.get(HARNESS_ERROR, 0)
+    erred = f"; {errors} gatecheck error{'s' if errors != 1 else ''}" if errors else ""
     if run["verdict"] == "fail":
-        return f"FAIL: {failing} conformance failure{'s' if failing != 1 else ''}"
+        return f"FAIL: {failing} conformance failure{'s' if failing != 1 else ''}{erred}; {judged(counts)}"
     if run["verdict"] == "pending":
         return "RUNNING: this report is a checkpoint of a run still in progress (or one that was killed)"
     extra = f" ({counts['baselined']} baselined)" if counts["baselined"] else ""
-    return f"PASS: conformant{extra}"
+    return f"PASS: conformant{extra}; {judged(counts)}"
 
 
 def _target_line(target: Mapping[str, Any]) -> str:
@@ -140,6 +143,11 @@ def render_summary(results: Mapping[str, Any]) -> str:
     for suite in results["suites"]:
         if suite.get("error"):
             lines.append(f"- suite `{suite['name']}` {suite['status']}: {cell(suite['error'])}")
+    if causes := causes_of(results):
+        lines += ["", f"## Root causes ({len(causes)})", ""]
+        for cause in causes:
+            lines.append(f"- **{cell(headline(cause))}**")
+            lines += [f"  - `{member}`" for member in cause["members"]]
     failing = [t for t in tests if t["outcome"] in GATING]
     if failing:
         lines += ["", f"## Failures ({len(failing)})", ""]

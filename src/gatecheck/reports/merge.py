@@ -17,12 +17,20 @@ from typing import Any
 
 from gatecheck import __version__
 from gatecheck.reports.allure import ALLURE_DIR
-from gatecheck.reports.outcomes import FAILING, GATING, PASSING, count
+from gatecheck.reports.outcomes import FAILING, GATING, PASSING, count, exit_code
 from gatecheck.reports.results import SCHEMA_VERSION, finalize
 
 __all__ = ["copy_allure", "merge_results"]
 
-_SUITE_RANK = {"error": 5, "empty": 4, "running": 3, "failed": 2, "passed": 1, "not-run": 0}
+_SUITE_RANK = {
+    "error": 6,
+    "empty": 5,
+    "running": 4,
+    "failed": 3,
+    "passed": 2,
+    "not-applicable": 1,
+    "not-run": 0,
+}
 
 
 def _rank(outcome: str) -> int:
@@ -176,17 +184,24 @@ def merge_results(inputs: Sequence[dict[str, Any]], command: list[str] | None = 
         "shapes": _shapes(inputs),
     }
     finalize(out)
-    broken = out["run"]["error"] or any(s["status"] in ("error", "empty") for s in out["suites"])
-    failing = any(t["outcome"] in GATING for t in out["tests"])
-    code = 2 if broken else 1 if failing else 0
+    # Tests that gatecheck could not judge (run error "harness", suites in error with no reason)
+    # weigh through exit_code, so a failure elsewhere still makes the merged run exit 1.
+    error = out["run"]["error"]
+    broken = (error and error.get("kind") != "harness") or any(
+        s["status"] in ("error", "empty") and s["error"] for s in out["suites"]
+    )
+    code = 2 if broken else exit_code(t["outcome"] for t in out["tests"])
     out["run"].update(exit_code=code, verdict={0: "pass", 1: "fail"}.get(code, "error"))
     if broken and not out["run"]["error"]:
         bad = [
             f"suite {s['name']}: {s['error'] or s['status']}"
             for s in out["suites"]
-            if s["status"] in ("error", "empty")
+            if s["status"] in ("error", "empty") and s["error"]
         ]
         out["run"]["error"] = {"kind": "suite-error", "message": "; ".join(bad)}
+    elif code == 2 and not out["run"]["error"]:
+        errors = sum(1 for t in out["tests"] if t["outcome"] == "error")
+        out["run"]["error"] = {"kind": "harness", "message": f"{errors} test(s) could not be judged"}
     return out
 
 

@@ -19,12 +19,17 @@ from gatecheck.verdicts import INCONCLUSIVE, NOT_APPLICABLE, NOT_RUN
 __all__ = [
     "FAILING",
     "GATING",
+    "HARNESS_ERROR",
+    "JUDGED",
     "LABELS",
     "NO_CAPABILITY",
     "OUTCOMES",
     "PASSING",
+    "TARGET_FAILED",
     "capability_status",
     "count",
+    "exit_code",
+    "judged",
     "pass_rate",
 ]
 
@@ -42,14 +47,39 @@ OUTCOMES: tuple[str, ...] = (
 )
 #: Short column headings where the outcome's own name is too wide.
 LABELS: dict[str, str] = {NOT_APPLICABLE: "n/a", INCONCLUSIVE: "inconcl.", NOT_RUN: "not run"}
-#: Outcomes that fail the run (exit 1).
+#: Outcomes that keep the run from passing: ``failed`` (the target's fault, exit 1) and ``error``
+#: (gatecheck could not judge: its own bug or a harness error, exit 2 when nothing failed).
 GATING = frozenset({"failed", "error"})
+#: The one outcome that is the target's fault; see :func:`exit_code`.
+TARGET_FAILED = "failed"
+#: The outcome that is gatecheck's fault (a check or fixture raised, a harness error mid-test).
+HARNESS_ERROR = "error"
 #: Outcomes where the gateway did not meet the contract, accepted or not.
 FAILING = frozenset({"failed", "error", "baselined"})
 #: Outcomes where the gateway met the contract.
 PASSING = frozenset({"passed", "fixed"})
+#: Outcomes where a test actually judged the target (whatever it found).
+JUDGED = frozenset({"passed", "failed", "baselined", "fixed"})
 #: The matrix row for tests that declare no capability marker.
 NO_CAPABILITY = "(general)"
+
+
+def exit_code(outcomes: Iterable[str]) -> int:
+    """The run's exit code from its tests: 1 if any failed, else 2 if gatecheck erred, else 0.
+
+    A conformance failure outranks a harness error: the gateway's fault is news either way, and
+    exit 2 must mean "gatecheck could not judge", never "the gateway is broken".
+    """
+    seen = set(outcomes)
+    return 1 if TARGET_FAILED in seen else 2 if HARNESS_ERROR in seen else 0
+
+
+def judged(counts: Mapping[str, int]) -> str:
+    """ "37 of 102 tests judged the target": what a verdict line must say so a run whose tests
+    were mostly not applicable never reads as a broad pass."""
+    total = sum(counts.values())
+    tests = "test" if total == 1 else "tests"
+    return f"{sum(counts.get(o, 0) for o in JUDGED)} of {total} {tests} judged the target"
 
 
 def count(outcomes: Iterable[str]) -> dict[str, int]:
@@ -68,8 +98,10 @@ def pass_rate(counts: Mapping[str, int]) -> float | None:
 
 def capability_status(counts: Mapping[str, int]) -> str:
     """One word for a matrix cell: the worst thing that happened to the capability's tests."""
-    if counts.get("failed", 0) or counts.get("error", 0):
+    if counts.get("failed", 0):
         return "failing"
+    if counts.get("error", 0):
+        return "error"  # gatecheck could not judge: not the capability's fault
     if counts.get("baselined", 0):
         return "baselined"
     if counts.get("passed", 0) or counts.get("fixed", 0):

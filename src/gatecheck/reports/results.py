@@ -18,6 +18,7 @@ import jsonschema
 
 from gatecheck.errors import UsageError
 from gatecheck.reports.atomic import write_json
+from gatecheck.reports.causes import root_causes
 from gatecheck.reports.outcomes import NO_CAPABILITY, capability_status, count, pass_rate
 
 __all__ = [
@@ -33,7 +34,7 @@ __all__ = [
     "write_results",
 ]
 
-SCHEMA_VERSION = "1.0"
+SCHEMA_VERSION = "1.1"
 SCHEMA_PATH = Path(__file__).with_name("results.schema.json")
 RESULTS_FILE = "results.json"
 
@@ -131,6 +132,7 @@ def finalize(results: dict[str, Any]) -> dict[str, Any]:
     totals = count(test["outcome"] for test in tests)
     results["summary"] = {"total": len(tests), "counts": totals, "pass_rate": pass_rate(totals)}
     results["matrix"] = _matrix(tests, [t["id"] for t in results["targets"]])
+    results["causes"] = root_causes(tests)
     return results
 
 

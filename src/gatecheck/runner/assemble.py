@@ -16,9 +16,10 @@ import pytest
 from gatecheck import __version__
 from gatecheck.errors import GatecheckError
 from gatecheck.reports import shapes as shape_tools
-from gatecheck.reports.outcomes import GATING, count
+from gatecheck.reports.outcomes import HARNESS_ERROR, TARGET_FAILED, count
 from gatecheck.reports.results import SCHEMA_VERSION
 from gatecheck.runner.plan import RunOptions, RunPlan
+from gatecheck.verdicts import NOT_APPLICABLE
 
 __all__ = [
     "error_kind",
@@ -121,7 +122,17 @@ def suite_entry(name: str, target: str) -> dict[str, Any]:
 
 
 def suite_verdict(tests: list[dict[str, Any]]) -> str:
-    return "failed" if any(t["outcome"] in GATING for t in tests) else "passed"
+    """A finished suite's status from its tests: ``failed`` (the target's fault) outranks ``error``
+    (gatecheck could not judge), and a suite none of whose tests judged the target is
+    ``not-applicable`` when every test was, never ``passed``."""
+    seen = {t["outcome"] for t in tests}
+    if TARGET_FAILED in seen:
+        return "failed"
+    if HARNESS_ERROR in seen:
+        return "error"
+    if seen == {NOT_APPLICABLE}:
+        return NOT_APPLICABLE
+    return "passed"
 
 
 def _spec_document(plan: RunPlan) -> dict[str, Any] | None:

@@ -69,6 +69,12 @@ def _target_args(plan: RunPlan) -> list[str]:
         args += ["--gatecheck-config", str(Path(plan.config.source).resolve())]
     for fault in plan.faults:
         args += ["--mock-fault", fault]
+    if plan.spec_arg:
+        args += ["--spec", plan.spec_arg]
+    if options.operations:
+        args += ["--operations", options.operations]
+    if options.strict:
+        args.append("--strict-spec")
     return args
 
 

@@ -23,15 +23,17 @@ from collections import Counter
 from pathlib import Path
 from typing import Any
 
+import httpx
 import pytest
 
 from gatecheck.checks.schemathesis_checks import failure_keys
+from gatecheck.errors import GatecheckError, HarnessBug, TargetError
 from gatecheck.failures import ContractViolation, excerpt
 from gatecheck.redact import default_redactor
 from gatecheck.reports import shapes
 from gatecheck.runner.ids import in_shard, parse_shard, stable_id
 
-__all__ = ["EventWriter", "failure_info", "title_of"]
+__all__ = ["EventWriter", "failure_info", "fault_kind", "title_of"]
 
 _MESSAGE_LIMIT = 4000
 _LONGREPR_LIMIT = 20_000
@@ -199,7 +201,7 @@ def failure_info(exc: BaseException) -> dict[str, Any]:
         if details:
             info["details"] = details
         return info
-    if group := _check_failures(exc):
+    if (group := _check_failures(exc)) and fault_kind(exc) != "harness":
         # schemathesis: an exception group of typed check failures; their titles name the
         # defects ("Undocumented status code"), where str(exc) only counts them.
         titles = list(dict.fromkeys(str(failure.title) for failure in group))
@@ -211,8 +213,31 @@ def failure_info(exc: BaseException) -> dict[str, Any]:
         }
     text = str(exc).strip()
     first = text.splitlines()[0] if text else ""
-    kind = "assertion" if isinstance(exc, AssertionError) else "exception"
+    kind = fault_kind(exc)
+    if kind == "harness" and not isinstance(exc, GatecheckError):
+        first = str(HarnessBug("the test's code", exc))  # a bug: say whose, and how to report it
+    elif kind == "harness" and not isinstance(exc, HarnessBug):
+        first = f"gatecheck: {first}"
     return {"kind": kind, "title": (first or type(exc).__name__)[:300]}
+
+
+def fault_kind(exc: BaseException) -> str:
+    """Whose fault a test's exception is: ``contract``/``assertion``/``transport`` are the target's
+    (it answered wrongly, or its connection broke), ``harness`` is gatecheck's (a bug in a check,
+    adapter, decoder or fixture, or a harness error such as a bad setting raised mid-test).
+
+    An exception group (Hypothesis' "distinct failures") is the target's as soon as one member is.
+    """
+    if isinstance(exc, BaseExceptionGroup):
+        kinds = [fault_kind(member) for member in exc.exceptions]
+        return next((k for k in kinds if k != "harness"), "harness")
+    if isinstance(exc, ContractViolation):
+        return "contract"
+    if isinstance(exc, AssertionError | pytest.fail.Exception):
+        return "assertion"
+    if isinstance(exc, httpx.TransportError | TargetError):
+        return "transport"
+    return "harness"
 
 
 def _check_failures(exc: BaseException) -> tuple[Any, ...]:

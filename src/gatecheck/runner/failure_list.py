@@ -12,6 +12,8 @@ import shlex
 from collections.abc import Mapping
 from typing import Any
 
+from gatecheck.reports.causes import causes_of, headline
+
 __all__ = ["failure_listing", "rerun_command"]
 
 _WIDTH = 160
@@ -64,7 +66,11 @@ def failure_listing(results: Mapping[str, Any]) -> str:
     failing = [t for t in results["tests"] if t["outcome"] in _LISTED]
     if not failing:
         return ""
-    blocks = [f"{len(failing)} failing test(s):"]
+    blocks = [
+        f"Root cause: {headline(cause)}\n" + "\n".join(f"    {member}" for member in cause["members"])
+        for cause in causes_of(results)
+    ]
+    blocks.append(f"{len(failing)} failing test(s):")
     for test in failing:
         operation = f"  [{test['operation']}]" if test.get("operation") else ""
         head = f"{test['outcome'].upper()} {test['id']}{operation}"

@@ -21,6 +21,7 @@ from gatecheck.mock.settings import Flavor
 from gatecheck.reports.baseline import Baseline, load_baseline
 from gatecheck.runner.ids import Shard, parse_shard
 from gatecheck.runner.last_failed import last_failed
+from gatecheck.runner.spec_check import check_spec, spec_of_target
 from gatecheck.target import DEFAULT_API_KEY_ENV, DEFAULT_MANAGEMENT_KEY_ENV, Target, resolve_target
 from gatecheck.target_settings import parse_flags
 
@@ -66,6 +67,9 @@ class RunOptions:
     headers: list[str] = field(default_factory=list)  # 'Name: value', as given
     body_fields: list[str] = field(default_factory=list)  # NAME=JSON, as given
     embedding_dimensions: int | None = None
+    spec: str | None = None  # --spec FILE|DIR|NAME
+    operations: str | None = None  # --operations A,B
+    strict: bool | None = None  # --strict: refuse a spec with any problem
     keyword: str | None = None
     exitfirst: bool = False
     last_failed: bool = False
@@ -113,6 +117,7 @@ class RunPlan:
     allow_writes: bool = False
     faults: list[str] = field(default_factory=list)
     profile_arg: str | None = None
+    spec_arg: str | None = None  # the spec the suites test, when not the profile's
     selection: Selection = field(default_factory=Selection)
 
     @property
@@ -221,6 +226,14 @@ def build_plan(options: RunOptions, config: Config) -> RunPlan:
         ),
     )
     _check_mock_flags(options, target)
+    config_spec, config_profile = spec_of_target(options.target, config)
+    spec_arg, target = check_spec(
+        options.spec or config_spec,
+        options.operations,
+        bool(options.strict),
+        target,
+        profile_given=bool(profile or config_profile or config.defaults.get("profile")),
+    )
     faults = sorted(validate_faults(options.mock_faults))
     seed = _default(options, config, "seed")
     suites = _pick_suites(options.suites or config.defaults.get("suites"))
@@ -243,6 +256,7 @@ def build_plan(options: RunOptions, config: Config) -> RunPlan:
         allow_writes=bool(_default(options, config, "allow_writes", False)),
         faults=faults,
         profile_arg=profile,
+        spec_arg=spec_arg,
         selection=Selection(options.keyword, options.exitfirst, nodeids),
     )
 

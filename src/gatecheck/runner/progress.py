@@ -97,7 +97,8 @@ class Progress:
 
     def finish(self, suite: str, status: str, counts: Mapping[str, int], duration: float) -> None:
         prefix = self._prefixes.get(suite, suite)
-        self._line(f"{prefix} {status:<7} {_counts_text(counts)}  {duration:5.1f}s")
+        shown = LABELS.get(status, status)
+        self._line(f"{prefix} {shown:<7} {_counts_text(counts)}  {duration:5.1f}s")
 
     def close(self) -> None:
         """Take the live bar off the terminal (the summary follows)."""
@@ -127,7 +128,10 @@ def summary_table(results: Mapping[str, Any]) -> str:
         name.ljust(width) if i < 2 else name.rjust(width) for i, (name, width) in enumerate(_TABLE)
     )
     lines = [head.rstrip(), "-" * len(head)]
-    rows = [(s["name"], s["status"], s["counts"], s.get("duration_s")) for s in results["suites"]]
+    rows = [
+        (s["name"], LABELS.get(s["status"], s["status"]), s["counts"], s.get("duration_s"))
+        for s in results["suites"]
+    ]
     summary = results["summary"]
     total_time = results["run"].get("duration_s")
     for name, status, counts, duration in [*rows, ("total", "", summary["counts"], total_time)]:

@@ -15,7 +15,7 @@ from typing import Any
 from gatecheck.reports.outcomes import OUTCOMES
 from gatecheck.verdicts import outcome_of_skip
 
-__all__ = ["SuiteRecorder", "fold_phases"]
+__all__ = ["TARGET_FAULTS", "SuiteRecorder", "fold_phases"]
 
 _MESSAGE_LIMIT = 4000
 
@@ -63,14 +63,26 @@ def _failure(event: dict[str, Any], kind_default: str) -> dict[str, Any]:
     return data
 
 
+#: Failure kinds (``runner.events.fault_kind``) that are the target's fault, in any phase.
+TARGET_FAULTS = frozenset({"contract", "assertion", "transport"})
+
+
 def fold_phases(phases: dict[str, dict[str, Any]]) -> tuple[str, str, dict[str, Any] | None, str | None]:
-    """``(pytest_outcome, outcome, failure, skip_reason)`` for one test's phase events."""
+    """``(pytest_outcome, outcome, failure, skip_reason)`` for one test's phase events.
+
+    The outcome says whose fault it was, whatever the phase: ``failed`` when the target answered
+    wrongly or broke its connection (a fixture preparing the test included), ``error`` when
+    gatecheck could not judge (its own code raised, or a harness error); see README "Exit codes".
+    """
     for when in ("call", "???", "setup", "teardown"):
         event = phases.get(when)
         if event and event.get("outcome") == "failed":
-            if when in ("call", "???"):
-                return "failed", "failed", _failure(phases.get("subtest") or event, "assertion"), None
-            return "error", "error", _failure(event, "exception"), None
+            call = when in ("call", "???")
+            failure = _failure(
+                (phases.get("subtest") or event) if call else event, "assertion" if call else "exception"
+            )
+            outcome = "failed" if failure.get("kind") in TARGET_FAULTS else "error"
+            return ("failed" if call else "error"), outcome, failure, None
     call = phases.get("call") or {}
     if call.get("wasxfail") is not None and call.get("outcome") == "skipped":
         return "xfailed", "skipped", None, f"expected failure: {call.get('wasxfail') or 'xfail'}"

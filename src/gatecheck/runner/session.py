@@ -26,10 +26,10 @@ from gatecheck.config import Config, load_config
 from gatecheck.errors import GatecheckError, UsageError
 from gatecheck.plugin.fixtures import REAL_TARGET_DEFAULT_REQUESTS
 from gatecheck.redact import Redactor, default_redactor
+from gatecheck.reports import outcomes
 from gatecheck.reports.baseline import apply_baseline
 from gatecheck.reports.history import append_history, history_entry
 from gatecheck.reports.markdown import verdict_line
-from gatecheck.reports.outcomes import GATING
 from gatecheck.reports.writer import update_latest, write_reports
 from gatecheck.runner import assemble
 from gatecheck.runner.driver import run_sessions
@@ -67,7 +67,9 @@ class _Run:
         stale = apply_baseline(tests, baseline)
         self.results["tests"] = tests
         for suite in self.results["suites"]:
-            if suite["status"] in ("passed", "failed"):  # a baselined failure does not fail its suite
+            # a baselined failure does not fail its suite; a process-level error (with a reason) stays
+            judged = suite["status"] in ("passed", "failed", "not-applicable")
+            if judged or (suite["status"] == "error" and not suite["error"]):
                 suite["status"] = assemble.suite_verdict([t for t in tests if t["suite"] == suite["name"]])
         if baseline is not None:
             self.results["baseline"] = {
@@ -103,13 +105,22 @@ def _prepare(run: _Run, options: RunOptions, config: Config) -> RunPlan:
 
 def _verdict(run: _Run) -> int:
     suites = run.results["suites"]
-    broken = [s for s in suites if s["status"] in ("error", "empty")]
+    # A suite in error *with a reason* broke as a process (crash, collection, nothing collected);
+    # one without erred only in some tests, which the exit-code rule below weighs.
+    broken = [s for s in suites if s["status"] in ("error", "empty") and s["error"]]
     if broken:
         kind = "empty-suite" if all(s["status"] == "empty" for s in broken) else "suite-error"
         message = "; ".join(f"suite {s['name']}: {s['error']}" for s in broken)
         run.results["run"]["error"] = {"kind": kind, "message": message}
         return EXIT_ERROR
-    return EXIT_FAILURES if any(t["outcome"] in GATING for t in run.results["tests"]) else EXIT_OK
+    tests = run.results["tests"]
+    code = outcomes.exit_code(t["outcome"] for t in tests)
+    if code == EXIT_ERROR:
+        errors = [t for t in tests if t["outcome"] == outcomes.HARNESS_ERROR]
+        first = (errors[0].get("failure") or {}).get("title") or errors[0]["id"]
+        message = f"{len(errors)} test(s) could not be judged; first: {errors[0]['id']}: {first}"
+        run.results["run"]["error"] = {"kind": "harness", "message": message}
+    return code
 
 
 @contextmanager

@@ -7,7 +7,14 @@ from typing import Any, Literal
 
 from gatecheck.errors import SpecInvalidError
 
-__all__ = ["HTTP_METHODS", "format_location", "iter_operations", "openapi_version"]
+__all__ = [
+    "HTTP_METHODS",
+    "format_location",
+    "iter_operations",
+    "openapi_version",
+    "request_fields",
+    "schema_fields",
+]
 
 HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
 
@@ -46,3 +53,39 @@ def format_location(parts: tuple[str | int, ...] | list[str | int]) -> str:
         else:
             out.append("['" + part.replace("\\", "\\\\").replace("'", "\\'") + "']")
     return "".join(out)
+
+
+def _resolved(document: Mapping[str, Any], node: Any) -> Any:
+    for _ in range(32):
+        ref = node.get("$ref") if isinstance(node, Mapping) else None
+        if not isinstance(ref, str) or not ref.startswith("#/"):
+            return node
+        target: Any = document
+        for part in ref[2:].split("/"):
+            part = part.replace("~1", "/").replace("~0", "~")
+            target = target.get(part) if isinstance(target, Mapping) else None
+        node = target
+    return None
+
+
+def schema_fields(document: Mapping[str, Any], schema: Any, depth: int = 0) -> set[str]:
+    """Top-level property names a JSON schema mentions, through ``$ref`` and every combinator."""
+    schema = _resolved(document, schema)
+    if not isinstance(schema, Mapping) or depth > 8:
+        return set()
+    properties = schema.get("properties")
+    names = {str(k) for k in properties} if isinstance(properties, Mapping) else set()
+    for keyword in ("allOf", "anyOf", "oneOf"):
+        for branch in schema.get(keyword) or [] if isinstance(schema.get(keyword), list) else []:
+            names |= schema_fields(document, branch, depth + 1)
+    return names
+
+
+def request_fields(document: Mapping[str, Any], operation: Mapping[str, Any]) -> set[str]:
+    """The top-level fields of an operation's JSON request body (empty when it has none)."""
+    body = _resolved(document, operation.get("requestBody"))
+    content = body.get("content") if isinstance(body, Mapping) else None
+    for media_type, media in (content or {}).items() if isinstance(content, Mapping) else ():
+        if "json" in str(media_type) and isinstance(media, Mapping):
+            return schema_fields(document, media.get("schema"))
+    return set()

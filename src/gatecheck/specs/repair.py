@@ -11,6 +11,8 @@ problem (last pointer token)      repair
 ``required`` with duplicates      duplicates removed (the same set of names)
 ``default`` its schema refuses    dropped (an annotation: nothing is validated against it)
 ``$recursiveAnchor``              dropped (2019-09 keyword; 2020-12 ignores it anyway)
+``nullable: true`` (3.1)          ``null`` added to ``type`` (and ``enum``), or ``anyOf`` with
+                                  ``{type: "null"}`` where there is no ``type``: what 3.0 meant
 ================================  ==================================================================
 
 Anything else cannot be repaired: every operation that reaches the problem (through its own
@@ -67,7 +69,23 @@ def _drop(parent: dict[str, Any], key: str) -> str | None:
     return f"{key} dropped"
 
 
+def _nullable(parent: dict[str, Any], key: str) -> str | None:
+    if parent.pop(key) is not True:
+        return f"{key}: false dropped"
+    kind = parent.get("type")
+    if isinstance(kind, str | list):
+        parent["type"] = [*([kind] if isinstance(kind, str) else kind), "null"]
+        if isinstance(parent.get("enum"), list) and None not in parent["enum"]:
+            parent["enum"] = [*parent["enum"], None]
+        return f"read as type: {parent['type']}"
+    rest = dict(parent)
+    parent.clear()
+    parent["anyOf"] = [rest, {"type": "null"}]
+    return "read as anyOf: [the schema, {type: null}]"
+
+
 _FIXES: dict[str, _Fix] = {
+    "nullable": _nullable,
     "exclusiveMinimum": _exclusive_bound,
     "exclusiveMaximum": _exclusive_bound,
     "required": _dedupe,
@@ -80,9 +98,10 @@ def repair(document: dict[str, Any], problems: Iterable[Problem]) -> Repaired:
     """``document`` with every repairable problem repaired (copied along each path, never mutated)."""
     repaired: list[tuple[Problem, str]] = []
     remaining: list[Problem] = []
-    for problem in problems:
+    # Deepest first: a repair that reshapes a schema (nullable -> anyOf) moves what is inside it.
+    for problem in sorted(problems, key=lambda p: -len(split_pointer(p.pointer or ""))):
         tokens = split_pointer(problem.pointer) if problem.pointer else []
-        fix = _FIXES.get(tokens[-1]) if tokens and problem.severity == "error" else None
+        fix = _FIXES.get(tokens[-1]) if tokens else None
         copied = _copied_path(document, tokens) if fix else None
         how = None
         if fix is not None and copied is not None and tokens[-1] in copied[1]:
@@ -112,6 +131,7 @@ def _copied_path(document: dict[str, Any], tokens: list[str]) -> tuple[dict[str,
 
 
 def broken_operations(document: Mapping[str, Any], problems: Iterable[Problem]) -> dict[str, str]:
+    # Warnings never break an operation: the document means what it says there.
     """``METHOD /path`` -> the first unrepaired problem the operation reaches (itself or by ``$ref``)."""
     located = [p for p in problems if p.pointer is not None and p.severity == "error"]
     if not located:

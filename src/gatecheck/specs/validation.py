@@ -10,7 +10,9 @@ fast enough for a 3 MB document in about a second (jsonschema-rs does the schema
 3. in 3.1, every Schema Object against the JSON Schema 2020-12 meta-schema, which the OpenAPI
    schema leaves open (``exclusiveMinimum: true`` is a 3.0 habit 2020-12 refuses);
 4. every ``default`` against the schema it sits in;
-5. link targets and duplicate ``operationId``s, which no JSON Schema can see.
+5. link targets and duplicate ``operationId``s, which no JSON Schema can see;
+6. in 3.1, ``nullable`` (a warning): valid, but not a keyword any more, so JSON Schema ignores
+   it and the ``null`` the author meant to allow is refused.
 
 A problem's ``pointer`` is an RFC 6901 JSON pointer into the document; its ``rule`` is the schema
 path of the failing validator; its message shows the offending value shortened, never a dump.
@@ -73,9 +75,10 @@ def validate_openapi(document: Mapping[str, Any], *, label: str) -> tuple[Proble
         return (Problem("error", label, str(exc).removeprefix(f"{label}: "), "openapi-version"),)
     text = json.dumps(document, sort_keys=True, default=str)
     found = _validate_cached(hashlib.sha256(text.encode()).hexdigest(), version, _Frozen(document))
-    return tuple(
-        Problem("error", f"{label} #{where}", message, rule, where) for where, message, rule in found
-    )
+    problems = [Problem("error", f"{label} #{where}", message, rule, where) for where, message, rule in found]
+    if version != "3.0":
+        problems += [Problem("warning", f"{label} #{w}", m, r, w) for w, m, r in _nullable(document)]
+    return tuple(problems)
 
 
 class _Frozen:
@@ -259,6 +262,17 @@ def _defaults(document: Mapping[str, Any], version: str) -> list[_Found]:
             if error is not None:
                 rule = f"default must match its schema: {error.validator}"
                 found.append((pointer((*parts, "default")), _shorten(error.message, error.instance), rule))
+    return found
+
+
+def _nullable(document: Mapping[str, Any]) -> list[_Found]:
+    """``nullable: true`` in a 3.1 document: the author's intent is clear, JSON Schema ignores it."""
+    found = []
+    for root, schema in _root_schemas(document):
+        for parts, node in _subschemas(schema, root):
+            if node.get("nullable") is True:
+                message = "nullable is not a keyword in OpenAPI 3.1; as written, null is refused here"
+                found.append((pointer((*parts, "nullable")), message, "OpenAPI 3.1: nullable was removed"))
     return found
 
 

@@ -123,6 +123,8 @@ def _misread(ctx: Context, spec: Spec) -> Spec:
         spec = replace(spec, tool_choice="auto", forced=None)
     if "json-mode-invalid" in faults:
         spec = replace(spec, json_mode=False)
+    if "max-tokens-ignored" in faults:
+        spec = replace(spec, max_tokens=None)
     if "json-schema-violated" in faults and isinstance(spec.schema, dict):
         spec = replace(spec, schema={k: v for k, v in spec.schema.items() if k != "required"})
     if "tool-result-rejected" in faults and spec.tool_output is not None:
@@ -199,9 +201,11 @@ async def chat_completions(ctx: Context, request: Request) -> Response:
     finish = answer.finish_reason
     if finish == "tool_calls" and "wrong-finish-reason-for-tools" in ctx.faults:
         finish = "stop"
+    if finish == "length" and "finish-reason-not-length" in ctx.faults:
+        finish = "stop"
     body = {
         **meta.head("chat.completion"),
         "choices": [{"index": 0, "message": message_of(ctx, answer), "finish_reason": finish}],
-        "usage": chat_usage(ctx.faults, routed, prompt, answer.completion_tokens),
+        "usage": chat_usage(ctx.faults, routed, prompt, answer.completion_tokens, plain=True),
     }
     return json_response(body, headers=ctx.shapes.headers(meta.id))

@@ -82,7 +82,11 @@ class Context:
             self.plan = FaultPlan(parse_fault_plan(self.settings.fault_plan))
         except ValueError as exc:
             raise ConfigError(str(exc)) from None
-        self.limiter = RateLimiter(self.settings.rate_limit)
+        self.limiter = RateLimiter(
+            self.settings.rate_limit,
+            every=self.settings.rate_limit_every,
+            form=self.settings.retry_after_form,
+        )
 
     def reset(self) -> None:
         """``POST /_mock/reset``: startup state, and the accounts' too, for test isolation."""

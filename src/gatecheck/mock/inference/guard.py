@@ -7,6 +7,7 @@ faults concern its errors.
 
 from __future__ import annotations
 
+import email.utils
 import math
 import time
 from collections import deque
@@ -37,14 +38,21 @@ def bearer(request: Request) -> str | None:
 
 
 class RateLimiter:
-    """A sliding one-minute window of request times per key."""
+    """A sliding one-minute window of request times per key, and a share of legal 429s.
 
-    def __init__(self, per_minute: int | None) -> None:
+    ``every``: the Nth, 2Nth... request is answered 429 with a valid Retry-After before it is
+    served, as a busy real gateway does; a client that waits and retries gets its answer.
+    """
+
+    def __init__(self, per_minute: int | None, *, every: int = 0, form: str = "seconds") -> None:
         self.per_minute = per_minute
+        self.every, self.form = every, form
+        self._count = 0
         self._seen: dict[str, deque[float]] = {}
 
     def check(self, key: str) -> None:
         """Count one request, or 429 with Retry-After when the key's window is full."""
+        self._share()
         if self.per_minute is None:
             return
         now = time.monotonic()
@@ -59,6 +67,16 @@ class RateLimiter:
                 headers={"Retry-After": str(wait)},
             )
         seen.append(now)
+
+    def _share(self) -> None:
+        if not self.every:
+            return
+        self._count += 1
+        if self._count % self.every:
+            return
+        # An HTTP-date has whole seconds: two from now asks for a wait of one to two seconds.
+        value = email.utils.formatdate(time.time() + 2, usegmt=True) if self.form == "date" else "1"
+        raise MockHTTPError(429, "too many requests; retry later", headers={"Retry-After": value})
 
 
 def mark_inference(request: Request) -> None:

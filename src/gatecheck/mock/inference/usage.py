@@ -2,9 +2,11 @@
 
 :func:`cost_fields` is the one place the cost faults apply (``omit-usage-cost``,
 ``wrong-cost``, ``fallback-cost-at-primary-price``); every API's usage block takes its
-``cost`` from it.  :func:`account` records the true catalog cost (:func:`usage_of`) with the
-management plane, whatever the reported one says, so a cost fault breaks exactly the reported
-field and nothing else.
+``cost`` from it.  :func:`chat_usage` is where the token-count faults bend a plain answer's
+counts (``usage-total-mismatch``, ``negative-token-count``, ``fractional-token-count``).
+:func:`account` records the true catalog cost (:func:`usage_of`) with the management plane,
+whatever the reported one says, so a cost fault breaks exactly the reported field and nothing
+else.
 """
 
 from __future__ import annotations
@@ -33,12 +35,38 @@ def cost_fields(
     return {"cost": cost}
 
 
-def chat_usage(faults: Collection[str], routed: Routed, prompt: int, completion: int) -> dict[str, object]:
-    """The Chat Completions usage block (also used by the stream's usage chunk)."""
+def _reported_counts(faults: Collection[str], prompt: int, completion: int) -> dict[str, float]:
+    """The counts a plain answer reports: true, unless a token-count fault bends them.
+
+    Each fault breaks one point only: a negative or fractional count still adds up.
+    """
+    reported: dict[str, float] = {"prompt_tokens": prompt, "completion_tokens": completion}
+    if "negative-token-count" in faults:
+        reported["prompt_tokens"] = -prompt
+    if "fractional-token-count" in faults:
+        reported["completion_tokens"] = completion + 0.5
+    total = reported["prompt_tokens"] + reported["completion_tokens"]
+    return {**reported, "total_tokens": total + 1 if "usage-total-mismatch" in faults else total}
+
+
+def chat_usage(
+    faults: Collection[str], routed: Routed, prompt: int, completion: int, *, plain: bool = False
+) -> dict[str, object]:
+    """The Chat Completions usage block (also used by the stream's usage chunk, ``plain=False``).
+
+    The token-count faults apply to plain answers only: the stream's usage chunk has its own
+    check and its own faults.
+    """
+    if plain:
+        counts = _reported_counts(faults, prompt, completion)
+    else:
+        counts = {
+            "prompt_tokens": prompt,
+            "completion_tokens": completion,
+            "total_tokens": prompt + completion,
+        }
     return {
-        "prompt_tokens": prompt,
-        "completion_tokens": completion,
-        "total_tokens": prompt + completion,
+        **counts,
         **cost_fields(faults, routed, prompt, completion),
         # every detail OpenRouter's spec lists, as OpenAI sends them: the mock caches and reasons nothing
         "prompt_tokens_details": {

@@ -1,0 +1,67 @@
+"""Rate limits on the test: what they cost it, and never a failure of a test that is not about them.
+
+Every test runs inside :func:`gatecheck.retry.tallying`, so the retry policy charges what it
+waits and retries to that test; the figures become the test's properties
+(``rate_limit_retries``, ``rate_limit_wait_s``, which results.json and the reports show).  A test
+that fails after the policy gave up on a rate limit did not learn anything about its own point:
+it is reported *inconclusive: rate-limited* with the figures.  Tests marked
+``capability("rate-limits")`` judge the 429 itself, so they send once and keep their verdict.
+Tests marked ``after_all`` run last: the errors suite's judgement of every 429 the run met.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Generator
+
+import pytest
+
+from gatecheck.retry import Tally, tallying
+from gatecheck.verdicts import inconclusive
+
+__all__: list[str] = []
+
+_TALLY = pytest.StashKey[Tally]()
+RATE_LIMIT_CAPABILITY = "rate-limits"
+
+
+def judges_rate_limits(item: pytest.Item) -> bool:
+    """Whether the test is about rate limiting (so a 429 is its evidence, not an obstacle)."""
+    return any(m.args and m.args[0] == RATE_LIMIT_CAPABILITY for m in item.iter_markers("capability"))
+
+
+def _reason(tally: Tally) -> str:
+    """The skip reason :func:`gatecheck.verdicts.inconclusive` gives, so the prefix has one author."""
+    try:
+        inconclusive(f"rate-limited: {tally.summary()}")
+    except pytest.skip.Exception as skip:
+        return skip.msg
+    raise AssertionError("inconclusive() always ends the test")  # pragma: no cover
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Tests marked ``after_all`` go last (stable order), so they see what every other test met."""
+    items.sort(key=lambda item: item.get_closest_marker("after_all") is not None)
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_protocol(
+    item: pytest.Item, nextitem: pytest.Item | None
+) -> Generator[None, object, object]:
+    with tallying(item.nodeid, retry=not judges_rate_limits(item)) as tally:
+        item.stash[_TALLY] = tally
+        return (yield)
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(
+    item: pytest.Item, call: pytest.CallInfo[None]
+) -> Generator[None, pytest.TestReport, pytest.TestReport]:
+    tally = item.stash.get(_TALLY, None)
+    if call.when == "call" and tally is not None and tally.limited:
+        item.user_properties.append(("rate_limit_retries", tally.retries))
+        item.user_properties.append(("rate_limit_wait_s", round(tally.waited, 3)))
+    report: pytest.TestReport = yield
+    if report.failed and tally is not None and tally.gave_up and not judges_rate_limits(item):
+        report.outcome = "skipped"
+        report.longrepr = (str(item.path), (item.location[1] or 0) + 1, f"Skipped: {_reason(tally)}")
+    return report
