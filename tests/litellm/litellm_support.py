@@ -13,7 +13,7 @@ Deployments (model names the proxy serves -> the mock's model):
 ``gc-broken``
     ``openai/gpt-4.1``, whose every upstream answers 500 (the mock's fault plan).
 ``gc-limited``
-    ``openai/o3-mini``, whose every upstream answers 429.
+    ``openai/gpt-4o``, whose every upstream answers 429.
 """
 
 from __future__ import annotations
@@ -48,9 +48,9 @@ DEPLOYMENTS = {
     "gc-chat-alt": "anthropic/claude-sonnet-4-20250514",
     "gc-embed": "openai/text-embedding-3-small",
     "gc-broken": "openai/gpt-4.1",
-    "gc-limited": "openai/o3-mini",
+    "gc-limited": "openai/gpt-4o",  # not an o-series name: LiteLLM refuses temperature=0 for those
 }
-FAULT_PLAN = [{"model": "openai/gpt-4.1", "failure": "500"}, {"model": "openai/o3-mini", "failure": "429"}]
+FAULT_PLAN = [{"model": "openai/gpt-4.1", "failure": "500"}, {"model": "openai/gpt-4o", "failure": "429"}]
 #: What LiteLLM logs when it reaches for the network (cost map, telemetry, anything else).
 _DOWNLOAD = re.compile(
     r"fetch|ConnectError|ProxyError|Failed to (download|retrieve)|raw\.githubusercontent", re.I
@@ -79,10 +79,14 @@ def _free_port() -> int:
 def _config(upstream: str) -> str:
     lines = ["model_list:"]
     for name, model in DEPLOYMENTS.items():
+        # Healthy deployments let LiteLLM's OpenAI client retry: a pooled upstream connection the
+        # mock's uvicorn closed after its keep-alive otherwise surfaces as "Connection error".
+        # The broken and throttled ones must not retry (their failures are the point).
+        retries = 0 if name in ("gc-broken", "gc-limited") else 2
         lines += [
             f"  - model_name: {name}",
             f"    litellm_params: {{model: openai/{model}, api_base: '{upstream}', "
-            "api_key: os.environ/GC_UPSTREAM_KEY}",
+            f"api_key: os.environ/GC_UPSTREAM_KEY, max_retries: {retries}}}",
         ]
     lines += [
         "router_settings: {num_retries: 0}",
