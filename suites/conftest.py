@@ -18,10 +18,11 @@ clients; this adds what several suites need on top:
     writer reads) without its warning under JUnit's xunit2 family, which warnings-as-errors
     would turn into a test error.
 ``paced_streams``
-    on the mock, spaces stream chunks a few milliseconds apart (through ``/_mock/timing``, where
-    the mock has it) so time to first token means something, and gives the gap it set (seconds
-    between content chunks the target is known to take); on a real gateway it does nothing and
-    gives None: nobody knows how fast a real target produces its tokens.
+    on the mock, spaces stream chunks a few milliseconds apart (through ``/_mock/timing``; a mock
+    without it is a harness error, never a silent unpaced run) so time to first token means
+    something, and gives the gap it set (seconds between content chunks the target is known to
+    take); on a real gateway it does nothing and gives None: nobody knows how fast a real target
+    produces its tokens.
 """
 
 from __future__ import annotations
@@ -32,6 +33,7 @@ from typing import Any
 import httpx
 import pytest
 
+from gatecheck.errors import GatecheckError
 from gatecheck.plugin.fixtures import Gateway
 from gatecheck.profiles import Profile
 from gatecheck.scenario import DEFAULT_TIMEOUT, expect_status, operation
@@ -87,6 +89,16 @@ def upstream_failure(mock_control: httpx.Client, profile: Profile) -> Iterator[C
     _put_plan(mock_control, [])
 
 
+def _timing(response: httpx.Response) -> dict[str, Any]:
+    """The mock's stream timing; gatecheck's own mock refusing its admin API is a harness error."""
+    if response.status_code != 200:
+        raise GatecheckError(
+            f"the mock's {response.request.method} /_mock/timing answered HTTP {response.status_code}: "
+            "streams cannot be paced, so time to first token would mean nothing"
+        )
+    return dict(response.json())
+
+
 @pytest.fixture
 def paced_streams(gateway: Gateway, request: pytest.FixtureRequest) -> Iterator[float | None]:
     """Chunk spacing on the mock for the time the test runs; real gateways pace themselves."""
@@ -94,12 +106,7 @@ def paced_streams(gateway: Gateway, request: pytest.FixtureRequest) -> Iterator[
         yield None
         return
     mock_control: httpx.Client = request.getfixturevalue("mock_control")
-    before = mock_control.get("timing")
-    if before.status_code == 404:  # a mock without the control: its pace is unknown
-        yield None
-        return
-    expect_status(before, 200, "GET /_mock/timing", check="mock-control")
-    response = mock_control.put("timing", json={**before.json(), "chunk_gap": MOCK_CHUNK_GAP})
-    expect_status(response, 200, "PUT /_mock/timing", check="mock-control")
+    before = _timing(mock_control.get("timing"))
+    _timing(mock_control.put("timing", json={**before, "chunk_gap": MOCK_CHUNK_GAP}))
     yield MOCK_CHUNK_GAP
-    mock_control.put("timing", json=before.json())
+    mock_control.put("timing", json=before)

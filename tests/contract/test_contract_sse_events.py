@@ -130,6 +130,12 @@ CONVENTIONS = {
     "chunk": _document({"schema": {"$ref": "#/components/schemas/Chunk"}}),
     "contentSchema": _document({"schema": ENVELOPE}),
     "itemSchema": _document({"itemSchema": ENVELOPE}),
+    "data": _document(
+        {
+            "schema": {"type": "object", "properties": {"data": {"$ref": "#/components/schemas/Chunk"}}},
+            "x-speakeasy-sse-sentinel": "[DONE]",
+        }
+    ),
 }
 
 
@@ -209,3 +215,12 @@ def _typed(name: str, field: str) -> dict:  # type: ignore[type-arg]
         "required": ["type", field],
         "properties": {"type": {"const": name}, field: inner},
     }
+
+
+def test_a_data_object_envelope_names_its_sentinel_and_is_wrapped_declared() -> None:
+    schema = event_schema(CONVENTIONS["data"], "/chat", "post")
+    assert schema is not None and schema.terminator == "[DONE]"
+    document = copy.deepcopy(CONVENTIONS["data"])
+    wrap_chunk_schemas(document, "/chat", "post")
+    wrapped = event_schema(document, "/chat", "post")
+    assert wrapped is not None and (wrapped.convention, wrapped.terminator) == ("contentSchema", "[DONE]")

@@ -40,6 +40,9 @@ EXPECTED_FAILURES = {
     # A wrong key (no database configured, as with a plain `litellm --config`): HTTP 400
     # {"error":{"message":"No connected db.","type":"no_db_connection","code":"400"}}, not 401.
     "errors::test_authentication::test_wrong_key_is_refused": "Expected HTTP 401, got HTTP 400",
+    # An unknown model: LiteLLM raises ProxyModelNotFoundError, HTTP 400 "Invalid model name passed
+    # in model=..." (litellm/proxy/route_llm_request.py); OpenAI documents 404 model_not_found.
+    "errors::test_bad_requests::test_unknown_model_is_refused": "Expected HTTP 404, got HTTP 400",
     # A content part of an unknown type: LiteLLM's own validation raises, and it answers HTTP 500
     # "litellm.APIConnectionError: ... Invalid user message at index 0" instead of a 400.
     "inputs::test_content_parts::test_unsupported_part_type_is_refused_by_name": "is not refused",

@@ -85,7 +85,7 @@ def test_openrouter_model_filters_and_count(openrouter: MockClient) -> None:
 def test_openrouter_model_endpoints(openrouter: MockClient) -> None:
     body = openrouter.get("/models/anthropic/claude-sonnet-4-20250514/endpoints").json()["data"]
     assert body["id"] == "anthropic/claude-sonnet-4-20250514"
-    assert [e["provider_name"] for e in body["endpoints"]] == ["Anthropic", "Amazon Bedrock", "Google Vertex"]
+    assert [e["provider_name"] for e in body["endpoints"]] == ["Anthropic", "Amazon Bedrock", "Google"]
     missing = openrouter.get("/models/acme/nothing/endpoints")
     assert missing.status == 404 and missing.json()["error"]["code"] == 404
 

@@ -128,7 +128,7 @@ async def _stream_all(server: MockServer, count: int) -> list[int]:
 
 def test_concurrent_paced_streams_lose_no_chunk(paced: MockServer) -> None:
     counts = asyncio.run(_stream_all(paced, 100))
-    assert counts == [10] * 100  # role + 8 tokens + finish, every one
+    assert counts == [11] * 100  # role + 8 tokens + finish + usage (OpenRouter always sends it), every one
 
 
 # ---------------------------------------------------------------------------------------------- CLI

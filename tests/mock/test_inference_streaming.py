@@ -6,6 +6,7 @@ import json
 from typing import TYPE_CHECKING, Any
 
 import jsonschema
+import pytest
 
 from gatecheck.mock.inference import tokens
 
@@ -63,10 +64,18 @@ def test_each_token_is_its_own_write(mock: MockClient) -> None:
     assert all(w.count(b"\n\n") == 1 for w in data_writes)
 
 
-def test_without_include_usage_there_is_no_usage_chunk(mock: MockClient) -> None:
-    chunks = _chunks(mock.chat(stream=True))
+def test_without_include_usage_there_is_no_usage_chunk(requesty: MockClient) -> None:
+    chunks = _chunks(requesty.chat(stream=True))
     assert not any(c.get("usage") for c in chunks)
     assert chunks[-1]["choices"][0]["finish_reason"] == "stop"
+
+
+@pytest.mark.parametrize("options", [{}, {"stream_options": {"include_usage": False}}])
+def test_openrouter_sends_usage_in_every_stream(openrouter: MockClient, options: dict[str, Any]) -> None:
+    """OpenRouter documents include_usage as having no effect: full usage always ends the stream."""
+    chunks = _chunks(openrouter.chat(stream=True, **options))
+    assert chunks[-1]["choices"] == [] and chunks[-1]["usage"]["total_tokens"] > 0
+    assert sum(1 for c in chunks if c.get("usage")) == 1
 
 
 def test_length_finish_when_streaming(mock: MockClient) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any, NamedTuple
 
 import pytest
@@ -97,10 +98,29 @@ def test_clean_mock_passes_every_scenario(run_suite: SuiteRunner, profile: str) 
 
 def test_plain_openai_profile_skips_vendor_extensions(run_suite: SuiteRunner) -> None:
     result = run_suite(SUITE, profile="openai")
-    result.assert_all_passed(allow_skips=True)
+    # The mock speaks Requesty (400 for an unknown model, error.code 401 for a wrong key), where
+    # OpenAI documents 404 model_not_found and 401 invalid_api_key: the profile holds it to those.
+    result.assert_failed("test_unknown_model_is_refused", contains="Expected HTTP 404, got HTTP 400")
+    result.assert_failed("test_wrong_key_is_refused", contains="invalid_api_key")
+    result.assert_only_failed({"test_unknown_model_is_refused", "test_wrong_key_is_refused"})
     result.assert_skipped("test_inference_key_cannot_manage_keys", contains="not applicable")
     result.assert_skipped("test_rate_limited_answer_carries_retry_after", contains="not applicable")
     result.assert_skipped(
         "test_every_rate_limited_answer_of_the_run_carries_retry_after", contains="answered no 429"
     )
     assert result.skipped == {"test_inference_key_cannot_manage_keys"} | _RETRY_AFTER
+
+
+def test_a_vendor_silent_on_a_status_gives_a_note_not_a_pass(run_suite: SuiteRunner, tmp_path: Path) -> None:
+    """Without documented statuses, a refusal is judged for everything but its status, then inconclusive."""
+    source = (Path(__file__).parents[2] / "src/gatecheck/profiles/requesty.yaml").read_text()
+    silent = tmp_path / "silent.yaml"
+    silent.write_text(source.split("\nerrors:")[0] + "\n")
+    result = run_suite(SUITE, profile=str(silent))
+    for name in (
+        "test_unknown_model_is_refused",
+        "test_missing_messages_is_refused",
+        "test_wrong_key_is_refused",
+    ):
+        result.assert_skipped(name, contains=("inconclusive", "states no documented status", "HTTP 4"))
+    assert result.failed == set()

@@ -8,7 +8,10 @@ vendor):
 - ``contentSchema``: the schema describes the event, ``{data, event, id, retry}``, and ``data``
   gives its JSON with ``contentMediaType``/``contentSchema`` (OAS 3.1; gatecheck's overlays),
   beside a ``const: "[DONE]"`` branch for the terminator;
-- ``itemSchema``: OAS 3.2's sequential media types, ``itemSchema`` describing each event as above.
+- ``itemSchema``: OAS 3.2's sequential media types, ``itemSchema`` describing each event as above;
+- ``data``: the event schema's ``data`` *is* the chunk's schema, an object rather than a string
+  (Speakeasy-style documents, such as OpenRouter's), the terminator named by
+  ``x-speakeasy-sse-sentinel``.
 
 In each case every event's data is validated against the chunk schema.  schemathesis reads the
 media type's ``schema`` as the event envelope, so a ``chunk`` schema is rewritten into the
@@ -130,6 +133,23 @@ def _is_envelope(document: Mapping[str, Any], schema: _Cursor) -> bool:
     return isinstance(properties, Mapping) and "data" in properties and set(properties) <= _ENVELOPE_FIELDS
 
 
+def _data_is_chunk(document: Mapping[str, Any], data: _Cursor) -> bool:
+    """Whether an envelope's ``data`` schema describes the parsed chunk (not the string it arrives as)."""
+    if _content_schema(document, data) is not None:
+        return False
+    node, _ = _resolve(document, data)
+    if not isinstance(node, Mapping) or not node:
+        return False
+    return node.get("type") not in ("string", None) or any(
+        k in node for k in ("properties", "allOf", "anyOf", "oneOf", "required")
+    )
+
+
+def _sentinel(media: Any) -> str | None:
+    value = media.get("x-speakeasy-sse-sentinel") if isinstance(media, Mapping) else None
+    return value if isinstance(value, str) else None
+
+
 def _stream_media(document: Mapping[str, Any], path: str, method: str, status: str) -> _Cursor | None:
     responses = _child(document, (document, ""), "paths", path, method.lower(), "responses")
     if not isinstance(responses[0], Mapping):
@@ -158,6 +178,8 @@ def event_schema(
         # The chunk schema itself; the [DONE] terminator is then prose, not schema.
         return EventSchema(_validator(document, schema[1]), f"{label} schema", None, "chunk")
     data = _child(document, schema, "properties", "data")
+    if _data_is_chunk(document, data):
+        return EventSchema(_validator(document, data[1]), f"{label} schema data", _sentinel(media[0]), "data")
     chunk = _content_schema(document, data)
     where = f"{label} {'itemSchema' if convention == 'itemSchema' else 'schema'} data.contentSchema"
     validator = None if chunk is None else _validator(document, chunk[1])
@@ -189,15 +211,22 @@ def wrap_chunk_schemas(document: dict[str, Any], path: str, method: str) -> None
             if media_type.split(";")[0].strip().lower() != EVENT_STREAM or not isinstance(media, Mapping):
                 continue
             schema = media.get("schema")
-            if "itemSchema" in media or schema is None or _is_envelope(document, (schema, "")):
+            if "itemSchema" in media or schema is None:
                 continue
-            content = {**content, media_type: {**media, "schema": _event_form(schema)}}
+            if _is_envelope(document, (schema, "")):
+                data = _child(document, (schema, ""), "properties", "data")
+                if not _data_is_chunk(document, data):
+                    continue
+                schema, declared = data[0], _sentinel(media) == DONE
+            else:
+                declared = False
+            content = {**content, media_type: {**media, "schema": _event_form(schema, declared=declared)}}
             responses[status] = resolved = {**resolved, "content": content}
 
 
-def _event_form(chunk: Any) -> dict[str, Any]:
+def _event_form(chunk: Any, *, declared: bool = False) -> dict[str, Any]:
     data = {"type": "string", "contentMediaType": "application/json", "contentSchema": chunk}
-    done = {"const": DONE, TOLERATED: True}
+    done = {"const": DONE} if declared else {"const": DONE, TOLERATED: True}
     return {"type": "object", "required": ["data"], "properties": {"data": {"anyOf": [done, data]}}}
 
 

@@ -8,6 +8,7 @@ generated ones are shown in full, since nobody else can tell the user what they 
 from __future__ import annotations
 
 import contextlib
+import logging
 import socket
 from pathlib import Path
 from typing import Any
@@ -105,7 +106,18 @@ def _bind(host: str, port: int) -> socket.socket:
     except OSError as exc:
         sock.close()
         raise UsageError(f"cannot listen on {host}:{port}: {exc.strerror}") from None
+    sock.listen(4096)  # connections queue from here, before uvicorn's loop starts: no refused window
     return sock
+
+
+def _log_to_stderr(level: str) -> None:
+    """The mock's loggers (request lines, handler errors) to stderr; the banner stays on stdout."""
+    handler = logging.StreamHandler()
+    handler.setFormatter(logging.Formatter("%(asctime)s %(message)s", "%H:%M:%S"))
+    logger = logging.getLogger("gatecheck.mock")
+    logger.addHandler(handler)
+    logger.setLevel(level.upper())
+    logger.propagate = False
 
 
 def _list_faults() -> None:
@@ -133,6 +145,13 @@ def _list_faults() -> None:
 @click.option(
     "--db", "db_path", type=click.Path(dir_okay=False, path_type=Path), help="sqlite file to keep state in."
 )
+@click.option(
+    "--log-level",
+    type=click.Choice(["debug", "info", "warning", "error"]),
+    default="info",
+    show_default=True,
+    help="info prints one line per request (method, path, status, ms, model, faults); keys never.",
+)
 @click.option("--list-faults", is_flag=True, help="List the fault modes and exit.")
 def mock(
     flavor: str,
@@ -143,6 +162,7 @@ def mock(
     api_key: str | None,
     admin_key: str | None,
     db_path: Path | None,
+    log_level: str,
     list_faults: bool,
 ) -> None:
     """Run the built-in mock gateway (Requesty or OpenRouter flavor) until Ctrl-C."""
@@ -159,6 +179,7 @@ def mock(
         db_path=db_path,
     )
     sock = _bind(host, port)
+    _log_to_stderr(log_level)
     server = uvicorn.Server(uvicorn_config(create_app(settings), host, sock.getsockname()[1]))
     base = f"http://{host}:{sock.getsockname()[1]}"
     click.echo(f"gatecheck mock ({flavor}) serving {base}{settings.prefix}")

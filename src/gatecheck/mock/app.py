@@ -24,12 +24,13 @@ from starlette.routing import BaseRoute, Mount
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from gatecheck.mock.admin import admin_routes
-from gatecheck.mock.errors import MockHTTPError, envelope
+from gatecheck.mock.errors import MockHTTPError, anthropic_envelope, envelope
 from gatecheck.mock.inference import Context, inference_routes
 from gatecheck.mock.inference.body import MalformedJSON
 from gatecheck.mock.inference.routing import UpstreamError
 from gatecheck.mock.management import routes as management_routes
 from gatecheck.mock.regions import regional_mounts
+from gatecheck.mock.requestlog import RequestLog
 from gatecheck.mock.settings import MockSettings
 from gatecheck.mock.store import open_accounts
 
@@ -62,6 +63,8 @@ def render_error(ctx: Context, request: Request, exc: MockHTTPError) -> Response
         body["error"] = {**body["error"], "message": body["error"]["message"] + echoed}
     if "vague-error-messages" in faults:
         body["error"] = {**body["error"], "message": HTTPStatus(exc.status).phrase, "param": None}
+    if getattr(request.state, "error_style", None) == "anthropic":
+        body = anthropic_envelope(body, exc.status, ctx.shapes.new_id("req_"))
     if "bad-error-envelope" in faults:
         return PlainTextResponse(body["error"]["message"], status, headers)
     return JSONResponse(body, status, headers)
@@ -123,7 +126,7 @@ def create_app(settings: MockSettings | None = None) -> Starlette:
     ]
     app = Starlette(
         routes=routes,
-        middleware=[Middleware(_CatchAll)],
+        middleware=[Middleware(RequestLog, faults=lambda: ctx.faults), Middleware(_CatchAll)],
         exception_handlers={MockHTTPError: on_mock_error, HTTPException: _routing_error},
         lifespan=lifespan,
     )

@@ -57,6 +57,7 @@ _MODEL = {
         "supported_parameters": _STRINGS,
         "providers": {**_STRINGS, "minItems": 1},
         "moderated": {"type": "boolean"},
+        "aliases": {"type": "array", "items": {"type": "string", "pattern": "^[a-z0-9-]+/[A-Za-z0-9._:-]+$"}},
     },
 }
 _SCHEMA = {
@@ -119,6 +120,7 @@ class CatalogModel:
     supported_parameters: tuple[str, ...]
     providers: tuple[Provider, ...]
     moderated: bool
+    aliases: tuple[str, ...] = ()  # other ids that route here (undated names), never listed
 
     @property
     def owner(self) -> str:
@@ -140,9 +142,11 @@ class Catalog:
     def __init__(self, models: list[CatalogModel], providers: Mapping[str, Provider]) -> None:
         self.models = tuple(models)
         self.providers = dict(providers)
-        self._by_id = {m.id: m for m in models}
+        self._by_id = {alias: m for m in models for alias in m.aliases}
+        self._by_id.update({m.id: m for m in models})
 
     def get(self, model_id: str) -> CatalogModel | None:
+        """The model with this id or alias."""
         return self._by_id.get(model_id)
 
     def of_kind(self, kind: Kind) -> tuple[CatalogModel, ...]:
@@ -178,6 +182,7 @@ def _model(raw: dict[str, Any], defaults: dict[str, Any], providers: Mapping[str
         supported_parameters=tup("supported_parameters"),
         providers=tuple(providers[p] for p in data["providers"]),
         moderated=bool(data.get("moderated", False)),
+        aliases=tup("aliases"),
     )
 
 
@@ -195,7 +200,7 @@ def load_catalog(path: str | Path) -> Catalog:
         raise ConfigError(f"model catalog {path} is invalid at {where}: {exc.message}") from None
     providers = {slug: Provider(slug=slug, **fields) for slug, fields in data["providers"].items()}
     models = [_model(raw, data.get("defaults", {}), providers) for raw in data["models"]]
-    ids = [m.id for m in models]
+    ids = [name for m in models for name in (m.id, *m.aliases)]
     if duplicates := sorted({i for i in ids if ids.count(i) > 1}):
         raise ConfigError(f"model catalog {path} lists {', '.join(duplicates)} more than once")
     return Catalog(models, providers)

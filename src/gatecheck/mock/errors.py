@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-__all__ = ["MockHTTPError", "envelope"]
+__all__ = ["MockHTTPError", "anthropic_envelope", "envelope"]
 
 _TYPES = {
     400: "invalid_request_error",
@@ -35,6 +35,29 @@ def envelope(status: int, message: str, *, param: str | None = None, **extra: An
         body["param"] = param
     body.update(extra)
     return {"error": body}
+
+
+# the error types Anthropic's Messages API documents (OpenRouter's AnthropicMessagesErrorResponse)
+_ANTHROPIC_TYPES = {
+    401: "authentication_error",
+    402: "billing_error",
+    403: "permission_error",
+    404: "not_found_error",
+    408: "timeout_error",
+    429: "rate_limit_error",
+    503: "overloaded_error",
+    529: "overloaded_error",
+}
+
+
+def anthropic_envelope(body: dict[str, Any], status: int, request_id: str | None) -> dict[str, Any]:
+    """``body`` as the Messages API's error: ``{"type": "error", "error": {type, message}, "request_id"}``.
+
+    The inner object keeps ``code`` and ``param``, so the answer also satisfies the generic
+    envelope (``error.message``, ``error.code``) the bundled contract holds every operation to.
+    """
+    kind = _ANTHROPIC_TYPES.get(status, "api_error" if status >= 500 else "invalid_request_error")
+    return {"type": "error", "error": {**body["error"], "type": kind}, "request_id": request_id}
 
 
 class MockHTTPError(Exception):

@@ -181,4 +181,21 @@ def render_summary(results: Mapping[str, Any]) -> str:
         "Not applicable", [t for t in tests if t["outcome"] == "not-applicable"], "skip_reason", True
     )
     lines += _listing("Skipped", [t for t in tests if t["outcome"] == "skipped"], "skip_reason", True)
+    lines += _rate_limits(tests)
     return "\n".join(lines).rstrip() + "\n"
+
+
+def _rate_limits(tests: list[Mapping[str, Any]]) -> list[str]:
+    """Tests that waited out a rate limit (the retry policy's figures), so a slow run explains itself."""
+    waited = [t for t in tests if (t.get("metrics") or {}).get("rate_limit_retries")]
+    if not waited:
+        return []
+    retries = sum(int(t["metrics"]["rate_limit_retries"]) for t in waited)
+    seconds = sum(float(t["metrics"].get("rate_limit_wait_s", 0.0)) for t in waited)
+    body = [
+        f"- `{t['id']}`: {int(t['metrics']['rate_limit_retries'])} retries, "
+        f"{float(t['metrics'].get('rate_limit_wait_s', 0.0)):.1f} s waited"
+        for t in waited
+    ]
+    summary = f"Rate limits waited out ({len(waited)} tests, {retries} retries, {seconds:.1f} s)"
+    return [f"<details><summary>{summary}</summary>", "", *body, "", "</details>", ""]

@@ -99,6 +99,7 @@ def _prepare(run: _Run, options: RunOptions, config: Config) -> RunPlan:
         seed=plan.seed,
         shard={"index": plan.shard.index, "count": plan.shard.count} if plan.shard else None,
         suites_requested=[s.name for s in plan.suites],
+        workers=plan.workers,  # what --concurrency or -n came to
     )
     return plan
 

@@ -20,7 +20,7 @@ from gatecheck.mock.inference import chat, embeddings, messages, models, rerank,
 from gatecheck.mock.inference.context import Context
 from gatecheck.profiles import get_profile
 
-__all__ = ["Context", "inference_routes"]
+__all__ = ["Context", "inference_operations", "inference_routes"]
 
 Handler = Callable[[Context, Request], Awaitable[Response]]
 
@@ -54,3 +54,8 @@ def inference_routes(ctx: Context) -> list[BaseRoute]:
         for method, path, handler in _TABLES[ctx.shapes.name]
     ]
     return guarded(table, get_profile(ctx.settings.flavor).spec, plane="inference")
+
+
+def inference_operations(flavor: str) -> set[tuple[str, str]]:
+    """(METHOD, path template) of every inference route a flavor serves, relative to its prefix."""
+    return {(method, path) for method, path, _ in _TABLES[flavor]}

@@ -157,7 +157,8 @@ def parse_chat(ctx: Context, body: Fields) -> ChatRequest:
     if ctx.faults:
         spec = _misread(ctx, spec)
     stream = bool(body.boolean("stream"))
-    return ChatRequest(spec, route_request(ctx, body), stream, bool(options.boolean("include_usage")))
+    include_usage = bool(options.boolean("include_usage")) or ctx.shapes.stream_usage_always
+    return ChatRequest(spec, route_request(ctx, body), stream, include_usage)
 
 
 def message_of(ctx: Context, answer: Answer) -> dict[str, Any]:

@@ -47,6 +47,7 @@ class Context:
     startup_faults: frozenset[str] = frozenset()
     plan: FaultPlan = field(default_factory=lambda: FaultPlan([]))
     limiter: RateLimiter = field(default_factory=lambda: RateLimiter(None))
+    startup_timing: tuple[float, float] = (0.0, 0.0)  # first_token_delay, chunk_gap
     closed: bool = False
 
     @classmethod
@@ -62,6 +63,7 @@ class Context:
         faults = frozenset(validate_faults(settings.faults))
         default = shapes.default_model(profile)
         ctx = cls(settings, shapes, catalog, accounts, default, faults)
+        ctx.startup_timing = (settings.first_token_delay, settings.chunk_gap)
         ctx.restore()
         return ctx
 
@@ -76,8 +78,9 @@ class Context:
         self.settings.faults.update(names)
 
     def restore(self) -> None:
-        """Back to the startup faults, fault plan and empty rate-limit windows."""
+        """Back to the startup faults, fault plan, stream timing and empty rate-limit windows."""
         self.set_faults(set(self.startup_faults))
+        self.settings.first_token_delay, self.settings.chunk_gap = self.startup_timing
         try:
             self.plan = FaultPlan(parse_fault_plan(self.settings.fault_plan))
         except ValueError as exc:

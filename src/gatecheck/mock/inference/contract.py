@@ -14,6 +14,7 @@ from starlette.requests import Request
 from gatecheck.mock.contract import check_body
 from gatecheck.mock.inference.body import Fields, read_json
 from gatecheck.mock.inference.context import Context
+from gatecheck.mock.requestlog import note_model
 
 __all__ = ["read_request"]
 
@@ -21,6 +22,7 @@ __all__ = ["read_request"]
 async def read_request(ctx: Context, request: Request, path: str) -> Fields:
     """The JSON body of an operation at ``path``, valid against the contract, as Fields."""
     data = await read_json(request, ctx.settings.max_body_bytes)
+    note_model(request, data)
     if (
         "missing-messages-accepted" in ctx.faults
         and path == "/chat/completions"

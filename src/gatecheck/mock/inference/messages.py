@@ -140,7 +140,7 @@ def _content(answer: Answer) -> list[dict[str, Any]]:
             {"type": "tool_use", "id": f"toolu_{c.id[5:]}", "name": c.name, "input": json.loads(c.arguments)}
             for c in answer.tool_calls
         ]
-    return [{"type": "text", "text": answer.text}]
+    return [{"type": "text", "text": answer.text, "citations": None}]
 
 
 def _stop_reason(answer: Answer, faults: Collection[str] = ()) -> str:
@@ -155,6 +155,12 @@ def _usage(ctx: Context, meta: Meta, spec: Spec, answer: Answer) -> dict[str, An
         "output_tokens": answer.completion_tokens,
         "cache_creation_input_tokens": 0,
         "cache_read_input_tokens": 0,
+        # the rest of OpenRouter's official AnthropicUsage (all required): nothing cached or tooled
+        "cache_creation": None,
+        "output_tokens_details": None,
+        "server_tool_use": None,
+        "inference_geo": None,
+        "service_tier": "standard",
         **cost_fields(ctx.faults, meta.routed, spec.prompt_tokens, answer.completion_tokens),
     }
 
@@ -170,6 +176,8 @@ def _message(
         "model": meta.routed.reported_model,
         "stop_reason": stop,
         "stop_sequence": sequence,
+        "stop_details": None,  # required (nullable) by the official BaseMessagesResult, as is container
+        "container": None,
     }
 
 
@@ -217,6 +225,7 @@ def _frames(
 
 async def messages(ctx: Context, request: Request) -> Response:
     started = time.perf_counter()
+    request.state.error_style = "anthropic"  # errors as OpenRouter's AnthropicMessagesErrorResponse
     principal: Principal = admit(ctx, request)
     body = await read_request(ctx, request, "/messages")
     spec = _spec(body)

@@ -107,6 +107,12 @@ def openrouter_entry(m: CatalogModel) -> dict[str, Any]:
         },
         "per_request_limits": None,
         "supported_parameters": list(m.supported_parameters),
+        # required by OpenRouter's official Model schema, absent from the 004 seed: null or known
+        "default_parameters": None,
+        "supported_voices": None,
+        "knowledge_cutoff": None,
+        "expiration_date": None,
+        "links": {"details": f"/api/v1/models/{m.id}/endpoints"},
     }
 
 
@@ -125,6 +131,13 @@ def endpoint_entry(m: CatalogModel, p: Provider) -> dict[str, Any]:
         "supported_parameters": list(m.supported_parameters),
         "status": 0,
         "uptime_last_30m": 100.0,
+        # required by OpenRouter's official PublicEndpoint; the mock measures none of them, and
+        # the document allows null for the statistics of an unauthenticated caller
+        "uptime_last_5m": 100.0,
+        "uptime_last_1d": 100.0,
+        "supports_implicit_caching": False,
+        "latency_last_30m": None,
+        "throughput_last_30m": None,
     }
 
 
@@ -207,7 +220,7 @@ def _filtered(ctx: Context, request: Request) -> list[dict[str, Any]]:
 
 async def openrouter_models(ctx: Context, request: Request) -> Response:
     _catalog_caller(ctx, request)
-    return json_response({"data": _filtered(ctx, request)})
+    return _listing(_filtered(ctx, request))
 
 
 async def models_count(ctx: Context, request: Request) -> Response:
@@ -248,9 +261,14 @@ async def zdr_endpoints(ctx: Context, request: Request) -> Response:
     return json_response({"data": data})
 
 
+def _listing(data: list[dict[str, Any]]) -> Response:
+    """OpenRouter's official ModelsListResponse: the entries, their count, no next page."""
+    return json_response({"data": data, "total_count": len(data), "links": {"next": None}})
+
+
 def _of_kind(ctx: Context, request: Request, kind: Kind) -> Response:
     _catalog_caller(ctx, request)
-    return json_response({"data": [entry for m, entry in _openrouter_entries(ctx.catalog) if m.kind == kind]})
+    return _listing([entry for m, entry in _openrouter_entries(ctx.catalog) if m.kind == kind])
 
 
 async def embedding_models(ctx: Context, request: Request) -> Response:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import time
 from collections.abc import Mapping
@@ -13,7 +14,7 @@ from starlette.responses import Response
 from gatecheck.mock.inference.context import Context
 from gatecheck.mock.inference.routing import Routed
 
-__all__ = ["Meta", "citation", "dumps", "json_response"]
+__all__ = ["Meta", "citation", "dumps", "fingerprint", "json_response"]
 
 
 def dumps(payload: Any) -> bytes:
@@ -46,7 +47,14 @@ class Meta:
         }
         if self.provider_field:
             head["provider"] = self.routed.provider.name
+        # OpenRouter's official ChatResult requires it (nullable); OpenAI's chat objects carry it
+        head["system_fingerprint"] = fingerprint(self.routed.reported_model)
         return head
+
+
+def fingerprint(model: str) -> str:
+    """A stable ``fp_…`` per model, as OpenAI derives one from the serving configuration."""
+    return "fp_" + hashlib.blake2s(model.encode(), digest_size=5).hexdigest()
 
 
 def citation(c: Any) -> dict[str, Any]:

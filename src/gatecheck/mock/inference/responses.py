@@ -116,9 +116,11 @@ def _tool_choice(body: Fields, tools: tuple[FunctionTool, ...]) -> tuple[str, st
         if choice == "required" and not tools:
             bad("tool_choice", "requires 'tools' with at least one function")
         return choice, None
-    name = value.get("name") if isinstance(value, dict) else None
-    if name not in {t.name for t in tools}:
+    if not isinstance(value, dict):
         bad("tool_choice", "must be none, auto, required or {type: function, name: <one of the tools>}")
+    name = Fields(value, "tool_choice").string("name", required=True)  # a 400 for a non-string name
+    if name not in {t.name for t in tools}:
+        bad("tool_choice.name", f"names {name!r}, which is not among the request's tools")
     return "function", name
 
 
@@ -229,6 +231,11 @@ def response_object(ctx: Context, meta: Meta, req: ResponsesRequest, answer: Ans
         "id": meta.id,
         "object": "response",
         "created_at": meta.created,
+        # completed_at and the penalties are required (nullable) by OpenRouter's official
+        # OpenResponsesResult and present in OpenAI's Response object
+        "completed_at": meta.created if status == "completed" else None,
+        "presence_penalty": None,
+        "frequency_penalty": None,
         "status": status,
         "error": None,
         "incomplete_details": {"reason": "max_output_tokens"} if incomplete else None,

@@ -48,6 +48,10 @@ class Shapes:
     # OpenRouter's contract declares the [DONE] terminator on Responses streams too; OpenAI's
     # Responses API (which Requesty passes through) ends with response.completed alone
     responses_done: bool
+    # OpenRouter always ends a chat stream with the usage chunk (its usage-accounting guide; the
+    # official ChatStreamOptions marks include_usage "deprecated: no effect"); OpenAI and Requesty
+    # send it only when stream_options.include_usage asks
+    stream_usage_always: bool
 
     def new_id(self, prefix: str | None = None) -> str:
         """A fresh id with the flavor's prefix, or ``prefix`` for objects with their own (``resp_``)."""
@@ -70,6 +74,7 @@ REQUESTY = Shapes(
     default_model=lambda profile: profile.default_model,
     catalog_auth=True,
     responses_done=False,
+    stream_usage_always=False,
 )
 
 OPENROUTER = Shapes(
@@ -87,6 +92,7 @@ OPENROUTER = Shapes(
     default_model=lambda profile: profile.default_model or profile.model("chat"),
     catalog_auth=False,
     responses_done=True,
+    stream_usage_always=True,
 )
 
 _ALL = {"requesty": REQUESTY, "openrouter": OPENROUTER}
