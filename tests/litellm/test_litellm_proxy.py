@@ -36,7 +36,6 @@ EXPECTED_FAILURES = {
     # `"choices":[{"index":0,"delta":{}}],"usage":{...}` where OpenAI documents `choices: []`.
     "contract::test_contract::test_operation[POST /chat/completions]": "Usage chunk",
     "streaming::test_usage::test_usage_chunk_comes_once_before_done": "is not a final chunk with choices: []",
-    "cost::test_token_counts::test_streamed_chat_obeys_max_tokens": "is not a final chunk with choices: []",
     # A wrong key (no database configured, as with a plain `litellm --config`): HTTP 400
     # {"error":{"message":"No connected db.","type":"no_db_connection","code":"400"}}, not 401.
     "errors::test_authentication::test_wrong_key_is_refused": "Expected HTTP 401, got HTTP 400",
