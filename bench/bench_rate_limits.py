@@ -61,7 +61,7 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=1)
     options = parser.parse_args()
     limited = [f"--mock-rate-limit-every={options.every}", f"--mock-retry-after-form={options.form}"]
-    print(f"every {options.every}th inference request answered 429, Retry-After as {options.form}")
+    print(f"every {options.every}. inference request answered 429, Retry-After as {options.form}")
     heads = ("clean s", "limited s", "extra s", "retries", "waited s")
     print(f"{'suite':<12} " + " ".join(f"{h:>10}" for h in heads) + "  verdicts")
     with tempfile.TemporaryDirectory(prefix="gatecheck-bench-rl-") as tmp:

@@ -15,6 +15,7 @@ no gatecheck code can miscount them.  ``--delay``, ``--suites`` and ``--only`` n
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import subprocess
 import sys
@@ -36,11 +37,13 @@ class Row:
     name: str
     wall_s: float
     exit_code: int
+    failing: list[str]
     requests: int | None = None
     max_in_flight: int | None = None
 
 
-def _gatecheck(args: list[str], env: dict[str, str]) -> tuple[float, int]:
+def _gatecheck(args: list[str], env: dict[str, str]) -> tuple[float, int, list[str]]:
+    """Wall time, exit code and the failing tests' ids (a slow run that fails is no benchmark)."""
     started = time.monotonic()
     with tempfile.TemporaryDirectory(prefix="bench-run-") as reports:
         done = subprocess.run(
@@ -51,7 +54,10 @@ def _gatecheck(args: list[str], env: dict[str, str]) -> tuple[float, int]:
             timeout=1800,
             check=False,
         )
-    return time.monotonic() - started, done.returncode
+        wall = time.monotonic() - started
+        results = json.loads((Path(reports) / "latest" / "results.json").read_text())
+    failing = [t["id"] for t in results["tests"] if t["outcome"] in ("failed", "error")]
+    return wall, done.returncode, failing
 
 
 def _proxied(name: str, delay: float, suites: list[str], extra: list[str]) -> Row:
@@ -62,8 +68,8 @@ def _proxied(name: str, delay: float, suites: list[str], extra: list[str]) -> Ro
         args += ["--api-key-env", "BENCH_KEY", "--management-key-env", "BENCH_ADMIN_KEY"]
         args += ["--max-requests", "100000", "--max-tokens", "100000000"]
         args += [w for s in suites for w in ("--suites", s)]
-        wall, code = _gatecheck(args + extra, env)
-        return Row(name, wall, code, proxy.stats.requests, proxy.stats.max_in_flight)
+        wall, code, failing = _gatecheck(args + extra, env)
+        return Row(name, wall, code, failing, proxy.stats.requests, proxy.stats.max_in_flight)
 
 
 def main() -> None:
@@ -88,6 +94,9 @@ def main() -> None:
         requests = "-" if row.requests is None else str(row.requests)
         in_flight = "-" if row.max_in_flight is None else str(row.max_in_flight)
         print(f"{row.name:<44} {row.wall_s:7.1f} {row.exit_code:>4} {requests:>8} {in_flight:>13}")
+    for row in rows:
+        for test_id in row.failing:
+            print(f"  {row.name}: failing {test_id}")
 
 
 if __name__ == "__main__":

@@ -128,7 +128,7 @@ class LatencyProxy:
         sock.bind(("127.0.0.1", 0))
         sock.listen(256)
         self.port = sock.getsockname()[1]
-        config = uvicorn.Config(self, log_level="warning", lifespan="off", timeout_keep_alive=30)
+        config = uvicorn.Config(self, log_level="error", lifespan="off", timeout_keep_alive=30)
         self._server = uvicorn.Server(config)
         self._thread = threading.Thread(target=self._serve, args=(sock,), name="latency-proxy", daemon=True)
         self._thread.start()

@@ -149,6 +149,12 @@ def load_config(path: str | Path | None = None) -> Config:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
         raise ConfigError(f"config file {path} does not exist") from None
+    except UnicodeDecodeError as exc:
+        raise ConfigError(f"config file {path} is not UTF-8 text (byte {exc.start})") from None
+    except OSError as exc:
+        raise ConfigError(
+            f"config file {path} cannot be read: {exc.strerror or type(exc).__name__}"
+        ) from None
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"config file {path} is not valid TOML: {exc}") from None
     errors = sorted(jsonschema.Draft202012Validator(CONFIG_SCHEMA).iter_errors(data), key=lambda e: e.path)
@@ -156,7 +162,11 @@ def load_config(path: str | Path | None = None) -> Config:
         first = errors[0]
         where = ".".join(str(p) for p in first.absolute_path) or "(top level)"
         hint = " (secrets must be written as ${ENV_VAR})" if "key" in where else ""
-        raise ConfigError(f"config file {path}: {where}: {first.message}{hint}")
+        message = first.message
+        if isinstance(first.instance, str) and first.instance:
+            # never echo a value: where a placeholder was expected it is a literal secret
+            message = message.replace(repr(first.instance), "the value given")
+        raise ConfigError(f"config file {path}: {where}: {message}{hint}")
     targets = {
         name: TargetConfig(
             name=name,

@@ -17,6 +17,7 @@ with exit code 2 and a message the user can act on.  The tree::
      │    ├── TargetUnreachable  connection refused, DNS failure
      │    └── TargetTimeout      no answer within the configured timeout
      ├── BudgetExhausted         the request or token budget for a real target is spent
+     ├── RunTimeExceeded         the run reached --max-duration
      └── HarnessBug              gatecheck's own code raised while judging an answer (a bug)
 """
 
@@ -30,6 +31,7 @@ __all__ = [
     "HarnessBug",
     "LapSyntaxError",
     "MissingSecretError",
+    "RunTimeExceeded",
     "SpecError",
     "SpecInvalidError",
     "SpecLoadError",
@@ -128,3 +130,7 @@ class HarnessBug(GatecheckError):
         self.where, self.cause = where, cause
         first = (str(cause).strip().splitlines() or [""])[0][:200]
         super().__init__(f"gatecheck error in {where}: {type(cause).__name__}: {first} ({REPORT_BUGS})")
+
+
+class RunTimeExceeded(GatecheckError):
+    """The run reached ``--max-duration``; what had not finished is not run."""

@@ -12,8 +12,9 @@ import re
 import threading
 from collections.abc import Iterable
 from typing import Any
+from urllib.parse import parse_qsl, quote, unquote, urlsplit
 
-__all__ = ["MASK", "Redactor", "default_redactor"]
+__all__ = ["MASK", "Redactor", "default_redactor", "url_secrets"]
 
 MASK = "[REDACTED]"
 
@@ -67,6 +68,22 @@ class Redactor:
         """Header pairs with credentials masked whole, whatever their format."""
         sensitive = {"authorization", "x-api-key", "api-key", "cookie", "set-cookie", "proxy-authorization"}
         return [(k, MASK if k.lower() in sensitive else self.text(v)) for k, v in headers]
+
+
+def url_secrets(url: str | None) -> list[str]:
+    """Credentials a URL carries: userinfo (user and password) and every query value.
+
+    A gateway URL has no business carrying a query string, so every value in it is treated as
+    a credential (``?key=...``, ``?api-key=...``), whatever its name or shape.
+    """
+    if not url:
+        return []
+    parts = urlsplit(url)
+    found = [parts.username or "", parts.password or ""]
+    found += [unquote(v) for v in (parts.username, parts.password) if v]
+    for _, value in parse_qsl(parts.query, keep_blank_values=False):
+        found += [value, quote(value, safe="")]
+    return [f for f in dict.fromkeys(found) if f]
 
 
 #: The process-wide redactor: the plugin registers the target's keys here and every writer uses it.

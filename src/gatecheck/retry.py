@@ -8,8 +8,9 @@ reporting that as "Expected HTTP 200, got HTTP 429" would be a false alarm.  So 
 - at most :attr:`RetryPolicy.max_retries` retries, each charged to the run's budget (``charge``);
 - no single wait longer than :attr:`RetryPolicy.max_wait`, none that would end past the run's
   deadline; a longer ask is given up at once rather than slept through;
-- one Retry-After holds back every sender of the process (:class:`Pause`), so concurrent tests
-  do not keep hammering a gateway that asked for quiet;
+- one Retry-After holds back every sender of the run (:class:`Pause`), so concurrent tests
+  (threads, or xdist worker processes through :data:`SHARED_DIR_ENV`) do not keep hammering a
+  gateway that asked for quiet;
 - every 429/503 answer is recorded (:class:`Ledger`): the rate-limit check judges each one's
   Retry-After, and the test that saw it gets its retries and seconds waited as properties.
 
@@ -21,12 +22,16 @@ injected, so gatecheck's own tests never wait on the wall clock.
 from __future__ import annotations
 
 import contextvars
+import dataclasses
 import email.utils
+import json
+import os
 import threading
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import TypeVar
 
 import httpx
@@ -37,6 +42,7 @@ __all__ = [
     "LEDGER",
     "NO_RETRY",
     "RETRY_STATUSES",
+    "SHARED_DIR_ENV",
     "Ledger",
     "Pause",
     "RetryPolicy",
@@ -134,18 +140,39 @@ def retries_enabled() -> bool:
     return current is None or current[2]
 
 
-class Ledger:
-    """Every 429/503 the process saw, in order (thread-safe); the rate-limit check reads it."""
+#: A directory every process of one run shares (xdist workers inherit it): the pause and the
+#: ledger live there, so one worker's Retry-After slows all of them and every 429 is judged once.
+SHARED_DIR_ENV = "GATECHECK_RATE_LIMIT_DIR"
 
-    def __init__(self) -> None:
+
+def _shared_file(name: str) -> Path | None:
+    folder = os.environ.get(SHARED_DIR_ENV)
+    return Path(folder) / name if folder else None
+
+
+class Ledger:
+    """Every 429/503 the run saw, in order (thread-safe).
+
+    ``shared``: also kept in the run's shared directory (:data:`SHARED_DIR_ENV`), so every
+    process of the run reads every process's sightings.
+    """
+
+    def __init__(self, *, shared: bool = False) -> None:
         self._lock = threading.Lock()
         self._sightings: list[Sighting] = []
+        self.shared = shared
+
+    def _file(self) -> Path | None:
+        return _shared_file("ledger.jsonl") if self.shared else None
 
     def record(self, operation: str, status: int, retry_after: str | None) -> Sighting:
         current = _CURRENT.get()
         sighting = Sighting(operation, status, retry_after, current[0] if current else None)
         with self._lock:
             self._sightings.append(sighting)
+            if path := self._file():
+                with path.open("a", encoding="utf-8") as out:  # one short write: atomic with O_APPEND
+                    out.write(json.dumps(dataclasses.asdict(sighting)) + "\n")
         if current:
             current[1].limited += 1
             current[1].last = sighting
@@ -153,31 +180,63 @@ class Ledger:
 
     def sightings(self, status: int | None = None) -> list[Sighting]:
         with self._lock:
-            return [s for s in self._sightings if status is None or s.status == status]
+            path = self._file()
+            found = self._read(path) if path is not None and path.exists() else list(self._sightings)
+        return [s for s in found if status is None or s.status == status]
+
+    @staticmethod
+    def _read(path: Path) -> list[Sighting]:
+        found = []
+        for line in path.read_text(encoding="utf-8").splitlines():
+            try:
+                found.append(Sighting(**json.loads(line)))
+            except (ValueError, TypeError):
+                continue  # a line another process is still writing
+        return found
 
     def clear(self) -> None:
         with self._lock:
             self._sightings.clear()
 
 
-#: The process-wide ledger.
-LEDGER = Ledger()
+#: The run-wide ledger.
+LEDGER = Ledger(shared=True)
 
 
 class Pause:
-    """A run-wide hold: until the latest Retry-After has passed, no sender sends."""
+    """A run-wide hold: until the latest Retry-After has passed, no sender sends.
 
-    def __init__(self) -> None:
+    In one process it is kept on the monotonic clock; ``shared`` also keeps it, as wall-clock
+    time, in the run's shared directory, so other processes' senders hold too.
+    """
+
+    def __init__(self, *, shared: bool = False) -> None:
         self._lock = threading.Lock()
         self._until = 0.0
+        self.shared = shared
 
-    def hold(self, until: float) -> None:
+    def hold(self, seconds: float, *, now: float, wall: float) -> None:
         with self._lock:
-            self._until = max(self._until, until)
+            self._until = max(self._until, now + seconds)
+            path = _shared_file("pause") if self.shared else None
+            if path is not None and wall + seconds > self._read(path):
+                scratch = path.with_name(f"pause.{os.getpid()}.{threading.get_ident()}")
+                scratch.write_text(repr(wall + seconds), encoding="utf-8")
+                os.replace(scratch, path)  # atomic: readers see the old or the new time
 
-    def remaining(self, now: float) -> float:
+    def remaining(self, *, now: float, wall: float) -> float:
         with self._lock:
-            return max(0.0, self._until - now)
+            local = self._until - now
+            path = _shared_file("pause") if self.shared else None
+            shared = self._read(path) - wall if path is not None else 0.0
+        return max(0.0, local, shared)
+
+    @staticmethod
+    def _read(path: Path) -> float:
+        try:
+            return float(path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return 0.0
 
 
 @dataclass
@@ -214,7 +273,7 @@ class RetryPolicy:
         retry = retry and (current is None or current[2])
         attempt = 0
         while True:
-            self._wait(self.pause.remaining(self.clock()), tally)
+            self._wait(self.pause.remaining(now=self.clock(), wall=self.wall()), tally)
             response = send()
             code = status(response)
             if code not in RETRY_STATUSES:
@@ -226,7 +285,7 @@ class RetryPolicy:
                 delay = DEFAULT_WAIT
             if delay is None:  # a 503 without Retry-After is an outage, not a rate limit
                 return response
-            self.pause.hold(self.clock() + min(delay, self.max_wait))
+            self.pause.hold(min(delay, self.max_wait), now=self.clock(), wall=self.wall())
             reason = self._refusal(attempt, delay, retry)
             if reason is None and charge is not None:
                 try:
@@ -259,8 +318,8 @@ class RetryPolicy:
             tally.waited += seconds
 
 
-#: The process-wide policy every client and session uses unless given another.
-default_policy = RetryPolicy()
+#: The run-wide policy every client and session uses unless given another.
+default_policy = RetryPolicy(pause=Pause(shared=True))
 
 
 class RetryTransport(httpx.BaseTransport):

@@ -11,9 +11,13 @@ frames at every byte position for ``\\n``, ``\\r`` and ``\\r\\n`` line endings.
 from __future__ import annotations
 
 import codecs
+import re
 from dataclasses import dataclass
 
 __all__ = ["SSEComment", "SSEDecoder", "SSEEvent", "decode_all"]
+
+
+_LINE_END = re.compile(r"[\r\n]")
 
 
 @dataclass(frozen=True)
@@ -78,21 +82,24 @@ class SSEDecoder:
 
     def _lines(self, text: str) -> list[SSEItem]:
         # A line ends at \r\n, \n or \r; a \r may be the last byte of one read and its \n the
-        # first of the next, so "skip a leading \n" is state carried across calls.
+        # first of the next, so "skip a leading \n" is state carried across calls.  Line ends are
+        # found by a regex, not a loop over characters: a hostile stream may send megabytes.
         items: list[SSEItem] = []
         start = 0
-        for index, char in enumerate(text):
+        for match in _LINE_END.finditer(text):
+            index = match.start()
+            char = text[index]
             if char == "\n" and self._pending_cr and index == start:
                 self._pending_cr = False
                 start = index + 1
                 continue
+            items += self._line(self._buffer + text[start:index])
+            self._buffer = ""
+            start = index + 1
+            self._pending_cr = char == "\r"
+        if start < len(text):
             self._pending_cr = False
-            if char in "\r\n":
-                items += self._line(self._buffer + text[start:index])
-                self._buffer = ""
-                start = index + 1
-                self._pending_cr = char == "\r"
-        self._buffer += text[start:]
+            self._buffer += text[start:]
         return items
 
     def _line(self, line: str) -> list[SSEItem]:

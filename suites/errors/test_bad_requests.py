@@ -8,7 +8,7 @@ import pytest
 from gatecheck.checks.envelope import check_error_envelope
 from gatecheck.failures import ContractViolation
 from gatecheck.profiles import Profile
-from gatecheck.scenario import chat_request, expect_status
+from gatecheck.scenario import chat_request, expect_documented_refusal, expect_status
 
 pytestmark = pytest.mark.capability("chat")
 
@@ -16,12 +16,9 @@ pytestmark = pytest.mark.capability("chat")
 UNKNOWN_MODEL = "gatecheck/no-such-model-7f3a"
 
 
-def _refused(
-    response: httpx.Response, statuses: int | tuple[int, ...], op: str, *, check: str, names: str
-) -> None:
-    """The refusal has the status, the envelope, and a message mentioning ``names``."""
-    expect_status(response, statuses, op, check=check)
-    message = str(check_error_envelope(response, operation=op)["message"])
+def _names(error: dict, response: httpx.Response, op: str, *, check: str, names: str) -> None:
+    """The error message mentions ``names``: a client can tell the user what to fix."""
+    message = str(error["message"])
     if names.lower() not in message.lower():
         raise ContractViolation(
             "Error message does not name the problem",
@@ -30,6 +27,14 @@ def _refused(
             check=f"{check}-message",
             operation=op,
         )
+
+
+def _refused(
+    response: httpx.Response, statuses: int | tuple[int, ...], op: str, *, check: str, names: str
+) -> None:
+    """The refusal has the status, the envelope, and a message mentioning ``names``."""
+    expect_status(response, statuses, op, check=check)
+    _names(check_error_envelope(response, operation=op), response, op, check=check, names=names)
 
 
 def test_malformed_json_is_refused(client: httpx.Client, chat_path: str, chat_op: str) -> None:
@@ -41,15 +46,26 @@ def test_malformed_json_is_refused(client: httpx.Client, chat_path: str, chat_op
 def test_missing_messages_is_refused(
     client: httpx.Client, profile: Profile, chat_path: str, chat_op: str
 ) -> None:
-    """A chat request without messages is refused with 400 naming 'messages'"""
+    """A chat request without messages is refused as documented (400), naming 'messages'"""
     body = chat_request(profile)
     del body["messages"]
-    _refused(client.post(chat_path, json=body), 400, chat_op, check="missing-messages", names="messages")
+    response = client.post(chat_path, json=body)
+    expect_documented_refusal(
+        response,
+        profile,
+        "missing_field",
+        chat_op,
+        check="missing-messages",
+        silent=(400, 422),
+        names="messages",
+    )
 
 
 def test_unknown_model_is_refused(
     client: httpx.Client, profile: Profile, chat_path: str, chat_op: str
 ) -> None:
-    """A request for a model the gateway does not know is refused with 400 or 404 naming the model"""
+    """A request for a model the gateway does not know is refused as documented, naming the model"""
     response = client.post(chat_path, json=chat_request(profile, model=UNKNOWN_MODEL))
-    _refused(response, (400, 404), chat_op, check="unknown-model", names="model")
+    expect_documented_refusal(
+        response, profile, "unknown_model", chat_op, check="unknown-model", silent=(400, 404), names="model"
+    )

@@ -30,7 +30,7 @@ FAILED stream::test_stream::test_done_sentinel
     + where ['no-done-sentinel', 'omit-usage-cost'] = getoption('mock_fault')
     rerun: gatecheck run --mock-fault omit-usage-cost --mock-fault no-done-sentinel --suites stream -k test_done_sentinel --seed 11
 
-gatecheck: FAIL: 2 conformance failures
+gatecheck: FAIL: 2 conformance failures; 7 of 8 tests judged the target
 reports: RUN_DIR
 """  # noqa: E501 (the rerun commands are one line each, as printed)
 

@@ -111,9 +111,11 @@ def test_a_spent_token_budget_stops_further_requests() -> None:
     budget = Budget(max_tokens=10)
     session = BudgetSession(budget)
     session.mount("http://", _Answer({"usage": {"total_tokens": 12}}))
-    session.post("http://gateway.test/v1/chat/completions", json={})
+    # reserved before sending: 5 output tokens plus the prompt's size, within 10
+    session.post("http://gateway.test/v1/chat/completions", json={"max_tokens": 5})
+    assert budget.tokens == 12  # the answer's usage replaced the reservation
     with pytest.raises(BudgetExhausted, match="token budget spent"):
-        session.post("http://gateway.test/v1/chat/completions", json={})
+        session.post("http://gateway.test/v1/chat/completions", json={"max_tokens": 5})
 
 
 def test_created_resources_are_found_through_the_specs_links_and_deleted() -> None:

@@ -13,7 +13,7 @@ Deployments (model names the proxy serves -> the mock's model):
 ``gc-broken``
     ``openai/gpt-4.1``, whose every upstream answers 500 (the mock's fault plan).
 ``gc-limited``
-    ``openai/o3-mini``, whose every upstream answers 429.
+    ``openai/gpt-4o``, whose every upstream answers 429.
 """
 
 from __future__ import annotations
@@ -48,9 +48,9 @@ DEPLOYMENTS = {
     "gc-chat-alt": "anthropic/claude-sonnet-4-20250514",
     "gc-embed": "openai/text-embedding-3-small",
     "gc-broken": "openai/gpt-4.1",
-    "gc-limited": "openai/o3-mini",
+    "gc-limited": "openai/gpt-4o",  # not an o-series name: LiteLLM refuses temperature=0 for those
 }
-FAULT_PLAN = [{"model": "openai/gpt-4.1", "failure": "500"}, {"model": "openai/o3-mini", "failure": "429"}]
+FAULT_PLAN = [{"model": "openai/gpt-4.1", "failure": "500"}, {"model": "openai/gpt-4o", "failure": "429"}]
 #: What LiteLLM logs when it reaches for the network (cost map, telemetry, anything else).
 _DOWNLOAD = re.compile(
     r"fetch|ConnectError|ProxyError|Failed to (download|retrieve)|raw\.githubusercontent", re.I
@@ -79,10 +79,14 @@ def _free_port() -> int:
 def _config(upstream: str) -> str:
     lines = ["model_list:"]
     for name, model in DEPLOYMENTS.items():
+        # Healthy deployments let LiteLLM's OpenAI client retry: a pooled upstream connection the
+        # mock's uvicorn closed after its keep-alive otherwise surfaces as "Connection error".
+        # The broken and throttled ones must not retry (their failures are the point).
+        retries = 0 if name in ("gc-broken", "gc-limited") else 2
         lines += [
             f"  - model_name: {name}",
             f"    litellm_params: {{model: openai/{model}, api_base: '{upstream}', "
-            "api_key: os.environ/GC_UPSTREAM_KEY}",
+            f"api_key: os.environ/GC_UPSTREAM_KEY, max_retries: {retries}}}",
         ]
     lines += [
         "router_settings: {num_retries: 0}",
@@ -106,15 +110,33 @@ def _offline_env() -> dict[str, str]:
     }
 
 
-def _wait_ready(process: subprocess.Popen[bytes], url: str, log: Path) -> None:
+def _answers(url: str, key: str | None, wanted: int | None) -> bool:
+    """Whether ``url`` answers (with ``wanted``, when given) within a generous bound."""
+    headers = {"Authorization": f"Bearer {key}"} if key else {}
+    try:
+        status = httpx.get(url, headers=headers, timeout=30.0).status_code
+    except httpx.TransportError:
+        return False
+    return wanted is None or status == wanted
+
+
+def _wait_ready(process: subprocess.Popen[bytes], base_url: str, log: Path) -> None:
+    """Ready means the API itself answers, not just the liveness route: the first hits of a
+    cold proxy (route loading, the model list) are slow, and gatecheck's own reachability
+    check gives a target 5 s."""
+    root = base_url.removesuffix("/v1")
+    checks = [
+        (f"{root}/health/liveliness", None, 200),
+        (f"{base_url}/models", MASTER_KEY, 200),
+        (base_url, None, None),
+    ]
     for _ in range(READINESS_POLLS):
         if process.poll() is not None:
             pytest.fail(f"litellm exited with {process.returncode}:\n{log.read_text()[-3000:]}")
-        try:
-            if httpx.get(url, timeout=2.0).status_code == 200:
-                return
-        except httpx.TransportError:
-            pass
+        while checks and _answers(*checks[0]):
+            checks.pop(0)
+        if not checks:
+            return
         time.sleep(1.0)
     pytest.fail(f"litellm did not become ready after {READINESS_POLLS} polls:\n{log.read_text()[-3000:]}")
 
@@ -147,7 +169,7 @@ def litellm_proxy(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Proxy]:
                 cwd=folder,
             )
         try:
-            _wait_ready(process, f"http://127.0.0.1:{port}/health/liveliness", log)
+            _wait_ready(process, f"http://127.0.0.1:{port}/v1", log)
             yield Proxy(f"http://127.0.0.1:{port}/v1", log)
         finally:
             process.terminate()

@@ -161,6 +161,9 @@ NOT_APPLICABLE: dict[str, dict[str, set[str]]] = {
     },
 }
 PROFILES = sorted(NOT_APPLICABLE)
+#: Failures a clean mock gets by design: it speaks Requesty's statuses, where the plain OpenAI
+#: profile documents OpenAI's (see tests/suites/test_errors_statuses.py).
+EXPECTED_FAILURES = {"openai": {"test_unknown_model_is_refused", "test_wrong_key_is_refused"}}
 
 
 def planned_run(params: dict[str, Any]) -> tuple[str, str, tuple[str, ...], tuple[str, ...]] | None:
@@ -180,7 +183,11 @@ def _clean(run_suite: SuiteRunner, profile: str) -> SuiteResult:
 @pytest.mark.parametrize("profile", PROFILES)
 def test_nothing_fails_on_a_clean_mock(run_suite: SuiteRunner, profile: str) -> None:
     result = _clean(run_suite, profile)
-    result.assert_passed_or_not_applicable()
+    expected = EXPECTED_FAILURES.get(profile, set())
+    if expected:
+        result.assert_only_failed(expected)
+    else:
+        result.assert_passed_or_not_applicable()
     assert {_suite(o.classname) for o in result.outcomes} == set(SCENARIO_SUITES.split(","))
 
 

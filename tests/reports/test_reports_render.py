@@ -115,3 +115,20 @@ def test_charts() -> None:
         [("r1", 50.0), ("r2", None), ("r3", 75.0), ("r4", 80.0)], value_format="{:.0f}%", y_max=100
     )
     assert line.count("<polyline") == 1 and line.count("<circle") == 3
+
+
+def test_the_summary_lists_the_rate_limits_tests_waited_out() -> None:
+    waited = results(
+        [
+            record("chat::t::test_a", metrics={"rate_limit_retries": 2, "rate_limit_wait_s": 2.0}),
+            record("chat::t::test_b", metrics={"rate_limit_retries": 1, "rate_limit_wait_s": 1.5}),
+            record("chat::t::test_c", metrics={"ttft_ms": 20}),
+        ]
+    )
+    text = render_summary(waited)
+    assert "<summary>Rate limits waited out (2 tests, 3 retries, 3.5 s)</summary>" in text
+    assert (
+        "- `chat::t::test_a`: 2 retries, 2.0 s waited" in text
+        and "test_c" not in text.split("Rate limits")[1]
+    )
+    assert "Rate limits waited out" not in render_summary(DOC)

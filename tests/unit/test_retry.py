@@ -8,6 +8,7 @@ from __future__ import annotations
 import email.utils
 import threading
 from collections.abc import Iterator
+from pathlib import Path
 
 import httpx
 import pytest
@@ -229,3 +230,21 @@ def _no_leaked_context() -> Iterator[None]:
     from gatecheck.retry import retries_enabled
 
     assert retries_enabled()
+
+
+def test_shared_ledger_and_pause_reach_every_process_of_the_run(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Two instances stand for two xdist workers: they meet only through the shared directory."""
+    from gatecheck.retry import SHARED_DIR_ENV
+
+    monkeypatch.setenv(SHARED_DIR_ENV, str(tmp_path))
+    one, two = Ledger(shared=True), Ledger(shared=True)
+    one.record("POST /v1/chat/completions", 429, "-5")
+    assert [s.retry_after for s in two.sightings(429)] == ["-5"]
+    first, second = Pause(shared=True), Pause(shared=True)
+    first.hold(4.0, now=10.0, wall=NOW)
+    assert second.remaining(now=500.0, wall=NOW + 1.0) == 3.0  # wall-clock across processes
+    assert second.remaining(now=500.0, wall=NOW + 9.0) == 0.0
+    monkeypatch.delenv(SHARED_DIR_ENV)
+    assert Ledger(shared=True).sightings() == []  # no run directory: this process only

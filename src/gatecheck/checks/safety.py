@@ -16,7 +16,6 @@ must not spend more than the budget, and must not ask for long completions.  So:
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Literal
@@ -25,6 +24,7 @@ from urllib.parse import urlsplit
 import requests
 
 from gatecheck.budget import Budget
+from gatecheck.limited_session import LimitedSession
 from gatecheck.redact import Redactor, default_redactor
 from gatecheck.retry import RetryPolicy, default_policy
 from gatecheck.specs.oas import request_fields
@@ -97,42 +97,28 @@ def cap_body(body: Any, limit: int = MAX_OUTPUT_TOKENS) -> Any:
     return capped
 
 
-class BudgetSession(requests.Session):
+class BudgetSession(LimitedSession):
     """A requests session that charges every request to a budget before it leaves.
 
     schemathesis sends through it both the generated request and the probes its checks add
     (``ignored_auth`` resends without credentials), so every one of them is counted, and every
-    one is retried under the run's retry policy when it is rate-limited (each retry charged).
+    one is retried under the run's retry policy when it is rate-limited (each attempt charged,
+    each answer bounded by the run's limits: :class:`gatecheck.limited_session.LimitedSession`).
     """
 
-    def __init__(self, budget: Budget, policy: RetryPolicy | None = None) -> None:
-        super().__init__()
-        self.budget = budget
+    def __init__(self, budget: Budget, policy: RetryPolicy | None = None, *, timeout: float = 30.0) -> None:
+        super().__init__(budget, timeout=timeout)
         self.policy = policy
 
     def send(self, request: requests.PreparedRequest, **kwargs: Any) -> requests.Response:  # type: ignore[override]
-        self.budget.charge_request()
         path = urlsplit(request.url or "").path
-        response = (self.policy or default_policy).send(
+        return (self.policy or default_policy).send(
             lambda: super(BudgetSession, self).send(request, **kwargs),
             status=lambda r: r.status_code,
             retry_after=lambda r: r.headers.get("retry-after"),
             operation=f"{request.method} {path}",
-            charge=self.budget.charge_request,
             discard=lambda r: r.close(),
         )
-        if "application/json" in response.headers.get("content-type", "") and not kwargs.get("stream"):
-            self.budget.charge_tokens(_total_tokens(response.content))
-        return response
-
-
-def _total_tokens(content: bytes) -> int:
-    try:
-        usage = json.loads(content).get("usage")
-    except (ValueError, AttributeError):
-        return 0
-    tokens = usage.get("total_tokens") if isinstance(usage, dict) else None
-    return tokens if isinstance(tokens, int) and not isinstance(tokens, bool) else 0
 
 
 @dataclass(frozen=True)

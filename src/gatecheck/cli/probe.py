@@ -79,7 +79,6 @@ def probe(
     from gatecheck.discover.report import account
     from gatecheck.discover.section import default_name, render_section, write_section
     from gatecheck.profiles import get_profile
-    from gatecheck.runner.probe import probe as reachable
     from gatecheck.target_settings import check_url, parse_flags, resolve_headers
 
     url = check_url(url)
@@ -88,7 +87,6 @@ def probe(
     api_key = _key(api_key_env, "API key", required=True)
     management_key = _key(management_key_env, "management key", required=True)
     redactor = Redactor([s for s in (api_key, management_key, *secrets) if s])
-    reachable(url, timeout)  # an unreachable target is a one-line error, not an empty section
     probed = probe_target(
         url,
         api_key,

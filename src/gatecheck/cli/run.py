@@ -169,11 +169,26 @@ def _command_line(
     metavar="S",
     help="seconds to wait for each answer",
 )
+@click.option(
+    "--max-duration",
+    type=click.FloatRange(min=0, min_open=True),
+    metavar="S",
+    help="stop the run after S seconds (exit 2; the reports say how far it got)",
+)
+@click.option(
+    "--limit",
+    "limits",
+    multiple=True,
+    metavar="NAME=VALUE",
+    help="change one of the per-request limits (request-deadline, stream-duration, stream-gap, "
+    "stream-events, stream-bytes, body-bytes, breaker-timeouts); see README 'Limits'",
+)
 @click.pass_context
 def run(
     ctx: click.Context,
     suites: tuple[str, ...],
     faults: tuple[str, ...],
+    limits: tuple[str, ...],
     models: tuple[str, ...],
     headers: tuple[str, ...],
     body_fields: tuple[str, ...],
@@ -185,10 +200,11 @@ def run(
     allure-results/) with REPORT_DIR/latest pointing at the newest.  Exit codes: 0 conformant
     (or only baselined failures), 1 conformance failures, 2 usage or harness error.
     """
-    repeated = {"models": models, "headers": headers, "body_fields": body_fields}
+    repeated = {"limits": limits, "models": models, "headers": headers, "body_fields": body_fields}
     options = RunOptions(
         suites=_split(suites),
         mock_faults=list(faults),
+        limits=list(limits),
         models=list(models),
         headers=list(headers),
         body_fields=list(body_fields),

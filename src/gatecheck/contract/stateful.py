@@ -101,7 +101,7 @@ def state_machine(
     """A state machine over the linked operations of the mock, reset before each example and
     seeded by the run (a real gateway goes through :func:`run_with_engine` instead)."""
     base = _stateful_schema(document, settings, target).as_state_machine()
-    session = BudgetSession(target.budget)
+    session = BudgetSession(target.budget, timeout=target.timeout)
 
     class GatecheckStateMachine(base):  # type: ignore[valid-type,misc]
         """One scenario of linked calls, from a freshly reset mock."""

@@ -16,10 +16,11 @@ from gatecheck.discover.asks import ask_all
 from gatecheck.discover.findings import Findings
 from gatecheck.http import make_client
 from gatecheck.profiles import Profile
+from gatecheck.runner.probe import probe as reachable
 
 __all__ = ["PROBE_BUDGET", "Findings", "Probed", "probe_target"]
 
-#: Requests one probe may send, whatever the target answers.
+#: Requests one probe may send, whatever the target answers (the reachability check included).
 PROBE_BUDGET = 16
 
 
@@ -48,6 +49,8 @@ def probe_target(
     ``models`` (role -> name, from ``--model``) are tried first, listed or not.
     """
     budget = Budget(max_requests=PROBE_BUDGET)
+    budget.charge_request()
+    reachable(url, timeout)  # an unreachable target is a one-line error, not an empty section
     findings = Findings(url=url.rstrip("/"))
     options: dict[str, Any] = {"timeout": timeout, "budget": budget, "headers": dict(headers or {})}
     with make_client(url, api_key, body=body, **options) as client:

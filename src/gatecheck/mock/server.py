@@ -38,6 +38,9 @@ def uvicorn_config(app: Starlette, host: str = "127.0.0.1", port: int = 0) -> uv
         access_log=False,
         server_header=False,
         timeout_graceful_shutdown=2,
+        # Longer than any client pool's idle expiry (httpx 5 s, aiohttp 15 s): with uvicorn's 5 s a
+        # proxy in front reuses a connection the mock is closing and reports "Connection error".
+        timeout_keep_alive=75,
         backlog=BACKLOG,
         lifespan="on",
     )

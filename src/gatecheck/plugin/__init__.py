@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import pytest
 
-from gatecheck.plugin import fixtures, ratelimits
+from gatecheck.plugin import fixtures, harness, ratelimits
 from gatecheck.plugin.options import add_options
 from gatecheck.profiles import CAPABILITIES
 
@@ -34,5 +34,7 @@ def pytest_configure(config: pytest.Config) -> None:
     )
     if not config.pluginmanager.has_plugin("gatecheck.plugin.fixtures"):
         config.pluginmanager.register(fixtures, "gatecheck.plugin.fixtures")
+    if not config.pluginmanager.has_plugin("gatecheck.plugin.harness"):
+        config.pluginmanager.register(harness, "gatecheck.plugin.harness")
     if not config.pluginmanager.has_plugin("gatecheck.plugin.ratelimits"):
         config.pluginmanager.register(ratelimits, "gatecheck.plugin.ratelimits")

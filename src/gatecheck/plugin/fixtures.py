@@ -6,20 +6,24 @@ Suites ask for ``gateway`` (where and with which keys), ``profile`` (what it cla
 
 from __future__ import annotations
 
+import shutil
+import tempfile
 from collections.abc import Callable, Generator, Iterator
 from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
 
-from gatecheck.budget import Budget
+from gatecheck.budget import REAL_TARGET_DEFAULT_REQUESTS, REAL_TARGET_DEFAULT_TOKENS, Budget
 from gatecheck.config import load_config
 from gatecheck.errors import GatecheckError
 from gatecheck.http import make_client
 from gatecheck.plugin.spec import target_spec, with_spec
 from gatecheck.profiles import Profile
 from gatecheck.profiles.roles import missing_role_reason
-from gatecheck.redact import default_redactor
+from gatecheck.redact import default_redactor, url_secrets
 from gatecheck.target import Target, resolve_target
 from gatecheck.target_settings import parse_flags
 from gatecheck.verdicts import not_applicable
@@ -27,8 +31,6 @@ from gatecheck.verdicts import not_applicable
 __all__ = ["Gateway"]
 
 _TARGET_KEY = pytest.StashKey[Target]()
-REAL_TARGET_DEFAULT_REQUESTS = 500
-REAL_TARGET_DEFAULT_TOKENS = 50_000
 
 
 @dataclass
@@ -89,29 +91,60 @@ def target_for(config: pytest.Config) -> Target:
     return config.stash[_TARGET_KEY]
 
 
-def _worker_count(config: pytest.Config) -> int:
-    return int(getattr(config, "workerinput", {}).get("workercount", 1))
+_BUDGET_PATH = pytest.StashKey[Path]()
+_OWN_BUDGET = pytest.StashKey[Path]()
+_WORKER_KEY = "gatecheck_budget"
 
 
-def _budget(config: pytest.Config, target: Target) -> Budget:
+def _limits_of(config: pytest.Config, target: Target) -> tuple[int | None, int | None]:
     if target.is_mock:
-        return Budget(config.getoption("max_requests"), config.getoption("max_tokens"))
-    whole = Budget(
+        return config.getoption("max_requests"), config.getoption("max_tokens")
+    return (
         config.getoption("max_requests") or REAL_TARGET_DEFAULT_REQUESTS,
         config.getoption("max_tokens") or REAL_TARGET_DEFAULT_TOKENS,
     )
-    return whole.split(_worker_count(config))
 
 
-def _probe(url: str, timeout: float) -> str | None:
-    """Why the target cannot be reached at all, or None when it answers anything."""
+def _share_budget(config: pytest.Config, target: Target) -> None:
+    """Find the session's budget file: ``gatecheck run``'s, the xdist controller's, or a new one.
+
+    One budget then holds for the whole run, however many processes and workers share it.
+    """
+    worker = getattr(config, "workerinput", None)
+    given = worker.get(_WORKER_KEY) if worker else config.getoption("gatecheck_budget")
+    if given:
+        config.stash[_BUDGET_PATH] = Path(given)
+        return
+    folder = Path(tempfile.mkdtemp(prefix="gatecheck-budget-"))
+    path = folder / "budget.sqlite3"
+    Budget(*_limits_of(config, target), path=path)
+    config.stash[_BUDGET_PATH] = path
+    config.stash[_OWN_BUDGET] = folder
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_configure_node(node: Any) -> None:
+    """xdist: each worker charges the controller's budget file."""
+    node.workerinput[_WORKER_KEY] = str(node.config.stash[_BUDGET_PATH])
+
+
+def _budget(config: pytest.Config, target: Target) -> Budget:
+    path = config.stash.get(_BUDGET_PATH, None)
+    return Budget.shared(path) if path is not None else Budget(*_limits_of(config, target))
+
+
+def _probe(url: str, timeout: float, budget: Budget) -> str | None:
+    """Why the target cannot be reached at all, or None when it answers anything (charged, bounded)."""
+    limit = min(timeout, 10.0)
     try:
-        httpx.get(url, timeout=min(timeout, 10.0))
+        with make_client(url, None, timeout=limit, budget=budget) as client, client.stream("GET", ""):
+            return None
     except httpx.TimeoutException:
-        return f"no answer within {min(timeout, 10.0):g} s"
+        return f"no answer within {limit:g} s"
     except httpx.TransportError as exc:
         return f"{type(exc).__name__}: {exc}"
-    return None
+    except GatecheckError as exc:
+        return str(exc)
 
 
 @pytest.fixture(scope="session")
@@ -121,10 +154,9 @@ def gateway(pytestconfig: pytest.Config) -> Iterator[Gateway]:
     budget = _budget(pytestconfig, target)
     if not target.is_mock:
         assert target.url is not None
-        for secret in (target.api_key, target.management_key, *target.secrets):
+        for secret in (target.api_key, target.management_key, *target.secrets, *url_secrets(target.url)):
             default_redactor.add(secret)
-        budget.charge_request()  # the probe is a request like any other: the budget counts it
-        if reason := _probe(target.url, target.timeout):
+        if reason := _probe(target.url, target.timeout, budget):
             pytest.exit(f"gatecheck: target {target.url} is unreachable: {reason}", returncode=2)
         yield Gateway(target, target.url, target.api_key, target.management_key, budget)
         return
@@ -228,7 +260,13 @@ def mock_control(gateway: Gateway) -> Iterator[httpx.Client]:
 
 def pytest_configure(config: pytest.Config) -> None:
     """Resolve the target before collection, so a bad option stops the run with one clear line."""
-    target_for(config)
+    _share_budget(config, target_for(config))
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    folder = config.stash.get(_OWN_BUDGET, None)
+    if folder is not None:
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 def pytest_runtest_setup(item: pytest.Item) -> None:

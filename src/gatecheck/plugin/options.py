@@ -102,6 +102,11 @@ def add_options(parser: pytest.Parser) -> None:
         default=None,
         help="token budget for a real target (default 50000; unlimited against the mock)",
     )
+    group.addoption(
+        "--gatecheck-budget",
+        default=None,
+        help="the run's shared budget file (set by 'gatecheck run'; default: one for this session)",
+    )
     group.addoption("--request-timeout", type=float, default=None, help="seconds to wait for an answer")
     group.addoption("--examples", type=int, default=None, help="schemathesis examples per operation")
     group.addoption("--gatecheck-seed", type=int, default=None, help="seed for generated data")

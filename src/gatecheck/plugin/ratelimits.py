@@ -7,15 +7,20 @@ that fails after the policy gave up on a rate limit did not learn anything about
 it is reported *inconclusive: rate-limited* with the figures.  Tests marked
 ``capability("rate-limits")`` judge the 429 itself, so they send once and keep their verdict.
 Tests marked ``after_all`` run last: the errors suite's judgement of every 429 the run met.
+The run's processes (xdist workers) share one directory for the retry policy's pause and
+ledger (:data:`gatecheck.retry.SHARED_DIR_ENV`), made here and removed at the end.
 """
 
 from __future__ import annotations
 
+import os
+import shutil
+import tempfile
 from collections.abc import Generator
 
 import pytest
 
-from gatecheck.retry import Tally, tallying
+from gatecheck.retry import SHARED_DIR_ENV, Tally, tallying
 from gatecheck.verdicts import inconclusive
 
 __all__: list[str] = []
@@ -36,6 +41,20 @@ def _reason(tally: Tally) -> str:
     except pytest.skip.Exception as skip:
         return str(skip.msg)
     raise AssertionError("inconclusive() always ends the test")  # pragma: no cover
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """One shared directory per run for the pause and the ledger; xdist workers inherit it."""
+    if hasattr(config, "workerinput") or os.environ.get(SHARED_DIR_ENV):
+        return
+    folder = tempfile.mkdtemp(prefix="gatecheck-rate-limits-")
+    os.environ[SHARED_DIR_ENV] = folder
+
+    def cleanup() -> None:
+        os.environ.pop(SHARED_DIR_ENV, None)
+        shutil.rmtree(folder, ignore_errors=True)
+
+    config.add_cleanup(cleanup)
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:

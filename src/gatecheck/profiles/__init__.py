@@ -20,7 +20,15 @@ from gatecheck.errors import ConfigError, UnknownNameError
 from gatecheck.profiles.capabilities import CAPABILITIES
 from gatecheck.profiles.roles import ROLES
 
-__all__ = ["CAPABILITIES", "PROFILE_SCHEMA", "Profile", "available", "get_profile", "load_profile"]
+__all__ = [
+    "CAPABILITIES",
+    "ERROR_CASES",
+    "PROFILE_SCHEMA",
+    "Profile",
+    "available",
+    "get_profile",
+    "load_profile",
+]
 
 _HERE = Path(__file__).parent
 
@@ -213,6 +221,26 @@ _GOVERNANCE: dict[str, Any] = {
     },
 }
 
+#: The refusals whose status a vendor may document (suites/errors reads them).
+ERROR_CASES = ("unknown_model", "bad_key", "missing_field")
+_ERRORS: dict[str, Any] = {
+    "type": ["object", "null"],
+    "additionalProperties": False,
+    "properties": {
+        case: {
+            "type": "object",
+            "required": ["status", "source"],
+            "additionalProperties": False,
+            "properties": {
+                "status": {"type": "integer", "minimum": 400, "maximum": 599},
+                "code": {"type": ["string", "null"]},  # error.code the vendor documents, if any
+                "source": {"type": "string"},  # where the vendor documents it
+            },
+        }
+        for case in ERROR_CASES
+    },
+}
+
 PROFILE_SCHEMA: dict[str, Any] = {
     "type": "object",
     "required": ["name", "title", "spec", "base_urls", "mock_prefix", "mock_flavor", "capabilities", "paths"],
@@ -243,6 +271,7 @@ PROFILE_SCHEMA: dict[str, Any] = {
         "catalog": _CATALOG,
         "embedding": _EMBEDDING,
         "governance": _GOVERNANCE,
+        "errors": _ERRORS,
     },
 }
 
@@ -268,6 +297,7 @@ class Profile:
     catalog: Mapping[str, Any] | None = None
     embedding: Mapping[str, Any] | None = None
     governance: Mapping[str, Any] | None = None
+    errors: Mapping[str, Any] | None = None
     source: str = ""
 
     def claims(self, capability: str) -> bool:
@@ -283,6 +313,13 @@ class Profile:
         except KeyError:
             raise UnknownNameError(f"endpoint of profile {self.name}", name, list(self.paths)) from None
         return template.format(**params)
+
+    def documented_error(self, case: str) -> Mapping[str, Any] | None:
+        """What the vendor documents for refusal ``case`` (:data:`ERROR_CASES`): ``{status, code,
+        source}``, or None where it is silent (a scenario then reports what it saw, not a pass)."""
+        if case not in ERROR_CASES:
+            raise UnknownNameError("error case", case, list(ERROR_CASES))
+        return (self.errors or {}).get(case)
 
     def model(self, role: str) -> str | None:
         """The model the suites use for ``role`` (see :data:`~gatecheck.profiles.roles.ROLES`)."""

@@ -50,13 +50,25 @@ def verdict_line(results: Mapping[str, Any]) -> str:
         tally = f"; {judged(counts)}" if sum(counts.values()) else ""
         return f"ERROR: {error.get('message', 'the run did not complete')}{tally}"
     failing, errors = counts.get(TARGET_FAILED, 0), counts.get(HARNESS_ERROR, 0)
+    not_run = _not_run_note(results)
     erred = f"; {errors} gatecheck error{'s' if errors != 1 else ''}" if errors else ""
     if run["verdict"] == "fail":
-        return f"FAIL: {failing} conformance failure{'s' if failing != 1 else ''}{erred}; {judged(counts)}"
+        plural = "s" if failing != 1 else ""
+        return f"FAIL: {failing} conformance failure{plural}{erred}; {judged(counts)}{not_run}"
     if run["verdict"] == "pending":
         return "RUNNING: this report is a checkpoint of a run still in progress (or one that was killed)"
     extra = f" ({counts['baselined']} baselined)" if counts["baselined"] else ""
-    return f"PASS: conformant{extra}; {judged(counts)}"
+    return f"PASS: conformant{extra}; {judged(counts)}{not_run}"
+
+
+def _not_run_note(results: Mapping[str, Any]) -> str:
+    """How much the budget left unjudged: a pass with half the tests not run is not a full pass."""
+    count = results["summary"]["counts"].get("not-run", 0)
+    refused = ((results["run"].get("budget") or {}).get("refused")) or 0
+    if not count and not refused:
+        return ""
+    total = len(results.get("tests") or []) or count
+    return f"; {count} of {total} tests not run ({refused} requests refused: budget spent)"
 
 
 def _target_line(target: Mapping[str, Any]) -> str:
@@ -181,4 +193,21 @@ def render_summary(results: Mapping[str, Any]) -> str:
         "Not applicable", [t for t in tests if t["outcome"] == "not-applicable"], "skip_reason", True
     )
     lines += _listing("Skipped", [t for t in tests if t["outcome"] == "skipped"], "skip_reason", True)
+    lines += _rate_limits(tests)
     return "\n".join(lines).rstrip() + "\n"
+
+
+def _rate_limits(tests: list[Mapping[str, Any]]) -> list[str]:
+    """Tests that waited out a rate limit (the retry policy's figures), so a slow run explains itself."""
+    waited = [t for t in tests if (t.get("metrics") or {}).get("rate_limit_retries")]
+    if not waited:
+        return []
+    retries = sum(int(t["metrics"]["rate_limit_retries"]) for t in waited)
+    seconds = sum(float(t["metrics"].get("rate_limit_wait_s", 0.0)) for t in waited)
+    body = [
+        f"- `{t['id']}`: {int(t['metrics']['rate_limit_retries'])} retries, "
+        f"{float(t['metrics'].get('rate_limit_wait_s', 0.0)):.1f} s waited"
+        for t in waited
+    ]
+    summary = f"Rate limits waited out ({len(waited)} tests, {retries} retries, {seconds:.1f} s)"
+    return [f"<details><summary>{summary}</summary>", "", *body, "", "</details>", ""]

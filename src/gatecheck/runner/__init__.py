@@ -15,7 +15,8 @@ Layout (one job per module):
 - ``junit_split`` pytest's one JUnit file cut into one part per suite
 - ``assemble``  results.json parts from the plan and the records
 - ``probe``     is a real target reachable at all (asked before anything starts)
-- ``progress``  live progress and the final summary table
+- ``progress``  live progress (a rich bar on terminals, plain lines in CI) and the final summary table
+- ``failure_list`` every failure at the end of the output, with a command that reruns it
 - ``suite_status`` how each suite of a session ended (passed, failed, error, empty, not-run) and why
 - ``session``   the whole run, start to finish, and its exit code
 """

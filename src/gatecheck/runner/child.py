@@ -88,8 +88,13 @@ def run_child(
     redactor: Redactor,
     on_event: Callable[[dict[str, Any]], None],
     on_tick: Callable[[], None] = lambda: None,
+    deadline: float | None = None,
 ) -> ChildResult:
-    """Run ``argv`` to completion, feeding each event to ``on_event`` as it is written."""
+    """Run ``argv`` to completion, feeding each event to ``on_event`` as it is written.
+
+    At ``deadline`` (a ``time.monotonic()`` value: the run's --max-duration) the process is
+    stopped, as a hung suite would otherwise hold the run forever.
+    """
     events.touch()
     log_path.parent.mkdir(parents=True, exist_ok=True)
     started, tail_lines = time.monotonic(), list[str]()
@@ -109,6 +114,9 @@ def run_child(
                 on_tick()
                 if finished:
                     break
+                if deadline is not None and time.monotonic() >= deadline:
+                    _stop(proc)
+                    continue
                 time.sleep(_POLL)
             for event in tail.read():
                 on_event(event)

@@ -16,6 +16,8 @@ import os
 import sys
 from pathlib import Path
 
+from gatecheck.limits import ENV as LIMITS_ENV
+from gatecheck.limits import Limits
 from gatecheck.runner.plan import RunPlan, Selection, Suite
 
 __all__ = ["PLUGINS", "Selection", "child_env", "plugin_args", "pytest_argv"]
@@ -108,12 +110,20 @@ def _paths(plan: RunPlan, suites: list[Suite]) -> list[str]:
 
 
 def pytest_argv(
-    plan: RunPlan, suites: list[Suite], *, events: Path, junit: Path, allure_dir: Path
+    plan: RunPlan,
+    suites: list[Suite],
+    *,
+    events: Path,
+    junit: Path,
+    allure_dir: Path,
+    budget: Path | None = None,
 ) -> list[str]:
     """``python -m pytest SUITE... ...`` with the plugin options, reports, shard and selection."""
     argv = [sys.executable, "-m", "pytest", *_paths(plan, suites), *plugin_args(), "-p", "no:cacheprovider"]
     # importlib: two suites may each hold a test_basic.py without clashing in one session
     argv += ["--gatecheck-events", str(events), "--continue-on-collection-errors", "--import-mode=importlib"]
+    if budget is not None:  # the run's one budget, shared by every suite and worker
+        argv += ["--gatecheck-budget", str(budget)]
     for suite in suites:
         argv += ["--gatecheck-suites", str(suite.path)]
     argv += ["--junitxml", str(junit), "-o", "junit_family=xunit2", "-o", "junit_suite_name=gatecheck"]
@@ -127,9 +137,11 @@ def pytest_argv(
     return argv + _selection_args(plan.selection) + _target_args(plan) + _budget_args(plan)
 
 
-def child_env() -> dict[str, str]:
+def child_env(limits: Limits | None = None) -> dict[str, str]:
     """The environment for a suite process: ours, minus an outer pytest's, with autoload off."""
     env = {k: v for k, v in os.environ.items() if not k.startswith(("PYTEST_XDIST_", "PYTEST_CURRENT_TEST"))}
+    if limits is not None:
+        env[LIMITS_ENV] = limits.to_env()
     env["PYTEST_DISABLE_PLUGIN_AUTOLOAD"] = "1"
     env["PYTHONUNBUFFERED"] = "1"
     return env

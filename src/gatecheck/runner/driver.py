@@ -86,10 +86,14 @@ class _Session:
     def execute(self) -> ChildResult:
         work, tag = self.run.work, f"session-{self.number}"
         events, junit, allure_dir = work / f"{tag}.events.jsonl", work / f"{tag}.junit.xml", work / "allure"
-        argv = pytest_argv(self.plan, self.suites, events=events, junit=junit, allure_dir=allure_dir)
+        budget = self.run.budget.path if self.run.budget else None
+        argv = pytest_argv(
+            self.plan, self.suites, events=events, junit=junit, allure_dir=allure_dir, budget=budget
+        )
         result = run_child(
             argv,
-            env=child_env(),
+            env=child_env(self.plan.limits),
+            deadline=self.run.deadline,
             events=events,
             log_path=self.run.run_dir / "logs" / f"{tag}.log",
             redactor=self.run.redactor,
@@ -140,6 +144,8 @@ def run_sessions(run: _Run, progress: Progress) -> None:
         _keep(run, session.tracker.recorders)
         result = session.execute()
         pending, number = session.unreached(result), number + 1
+        if run.budget is not None and run.budget.tripped:
+            pending = []  # the target stopped answering: another session would only wait again
     if run.plan.selection.narrowed:  # a suite that -k or --lf picked nothing from is not in the run
         drop = {r.suite for r in run.recorders if r.collected and not r.selected}
         run.results["suites"] = [s for s in run.results["suites"] if s["name"] not in drop]

@@ -14,8 +14,10 @@ from pathlib import Path
 from typing import Any, get_args
 
 from gatecheck._paths import project_dir
+from gatecheck.budget import REAL_TARGET_DEFAULT_REQUESTS, REAL_TARGET_DEFAULT_TOKENS
 from gatecheck.config import Config
 from gatecheck.errors import UnknownNameError, UsageError
+from gatecheck.limits import Limits, parse_limits
 from gatecheck.mock.faults import validate_faults
 from gatecheck.mock.settings import Flavor
 from gatecheck.reports.baseline import Baseline, load_baseline
@@ -63,6 +65,8 @@ class RunOptions:
     examples: int | None = None
     config: str | None = None
     timeout: float | None = None
+    max_duration: float | None = None
+    limits: list[str] = field(default_factory=list)
     models: list[str] = field(default_factory=list)  # ROLE=NAME, as given
     headers: list[str] = field(default_factory=list)  # 'Name: value', as given
     body_fields: list[str] = field(default_factory=list)  # NAME=JSON, as given
@@ -117,6 +121,19 @@ class RunPlan:
     allow_writes: bool = False
     faults: list[str] = field(default_factory=list)
     profile_arg: str | None = None
+    limits: Limits = field(default_factory=Limits)
+    max_duration: float | None = None
+
+    @property
+    def budget_limits(self) -> tuple[int | None, int | None]:
+        """The run's request and token budgets: unlimited for the mock unless given, else defaults."""
+        if self.target.is_mock:
+            return self.max_requests, self.max_tokens
+        return (
+            self.max_requests or REAL_TARGET_DEFAULT_REQUESTS,
+            self.max_tokens or REAL_TARGET_DEFAULT_TOKENS,
+        )
+
     spec_arg: str | None = None  # the spec the suites test, when not the profile's
     selection: Selection = field(default_factory=Selection)
 
@@ -256,6 +273,8 @@ def build_plan(options: RunOptions, config: Config) -> RunPlan:
         allow_writes=bool(_default(options, config, "allow_writes", False)),
         faults=faults,
         profile_arg=profile,
+        limits=parse_limits(options.limits),
+        max_duration=_default(options, config, "max_duration"),
         spec_arg=spec_arg,
         selection=Selection(options.keyword, options.exitfirst, nodeids),
     )

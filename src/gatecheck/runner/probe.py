@@ -8,18 +8,24 @@ from __future__ import annotations
 
 import httpx
 
+from gatecheck.budget import Budget
 from gatecheck.errors import TargetTimeout, TargetUnreachable
+from gatecheck.http import make_client
 
 __all__ = ["PROBE_TIMEOUT", "probe"]
 
 PROBE_TIMEOUT = 5.0
 
 
-def probe(url: str, timeout: float | None = None) -> None:
-    """Raise TargetUnreachable / TargetTimeout unless ``url`` answers within a few seconds."""
+def probe(url: str, timeout: float | None = None, *, budget: Budget | None = None) -> None:
+    """Raise TargetUnreachable / TargetTimeout unless ``url`` answers within a few seconds.
+
+    The probe is a request like any other: charged to the run's budget, its body never read.
+    """
     limit = min(timeout or PROBE_TIMEOUT, PROBE_TIMEOUT)
     try:
-        httpx.get(url, timeout=httpx.Timeout(limit), follow_redirects=False)
+        with make_client(url, None, timeout=limit, budget=budget) as client, client.stream("GET", ""):
+            pass
     except httpx.TimeoutException:
         raise TargetTimeout(
             f"target {url} did not answer within {limit:g} s; check the URL and your network, "

@@ -17,15 +17,16 @@ import tempfile
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, TextIO
 
+from gatecheck.budget import Budget
 from gatecheck.config import Config, load_config
-from gatecheck.errors import GatecheckError, UsageError
-from gatecheck.plugin.fixtures import REAL_TARGET_DEFAULT_REQUESTS
-from gatecheck.redact import Redactor, default_redactor
+from gatecheck.errors import GatecheckError, RunTimeExceeded, UsageError
+from gatecheck.limits import TargetNotAnswering
+from gatecheck.redact import Redactor, default_redactor, url_secrets
 from gatecheck.reports import outcomes
 from gatecheck.reports.baseline import apply_baseline
 from gatecheck.reports.history import append_history, history_entry
@@ -58,6 +59,8 @@ class _Run:
     redactor: Redactor
     work: Path = field(default_factory=lambda: Path(tempfile.mkdtemp(prefix="gatecheck-run-")))
     plan: RunPlan | None = None
+    budget: Budget | None = None
+    deadline: float | None = None  # time.monotonic() at which --max-duration ends the run
     recorders: list[SuiteRecorder] = field(default_factory=list)
     junit_parts: dict[tuple[str, str], Path] = field(default_factory=dict)
 
@@ -85,20 +88,36 @@ class _Run:
         )
 
 
+def stop_early(run: _Run) -> None:
+    """End the run now if the target stopped answering or --max-duration passed."""
+    if run.budget is not None and (tripped := run.budget.tripped):
+        raise TargetNotAnswering(f"{tripped}; the run stopped early (raise --timeout for a slow gateway)")
+    if run.deadline is not None and time.monotonic() >= run.deadline:
+        assert run.plan is not None
+        raise RunTimeExceeded(
+            f"the run reached --max-duration {run.plan.max_duration:g} s; suites not finished are not run"
+        )
+
+
 def _prepare(run: _Run, options: RunOptions, config: Config) -> RunPlan:
     plan = run.plan = build_plan(options, config)
     for name in plan.secret_env:
         run.redactor.add(os.environ.get(name))
     for secret in (plan.target.api_key, plan.target.management_key, *plan.target.secrets):
         run.redactor.add(secret)
+    for secret in url_secrets(plan.target.url):
+        run.redactor.add(secret)
     target = assemble.target_entry(plan)
     run.results["targets"] = [target]
     run.results["specs"] = assemble.spec_versions(plan)
     run.results["suites"] = [assemble.suite_entry(s.name, target["id"]) for s in plan.suites]
+    run.budget = Budget(*plan.budget_limits, path=run.work / "budget.sqlite3")
     run.results["run"].update(
+        limits=asdict(plan.limits),
         seed=plan.seed,
         shard={"index": plan.shard.index, "count": plan.shard.count} if plan.shard else None,
         suites_requested=[s.name for s in plan.suites],
+        workers=plan.workers,  # what --concurrency or -n came to
     )
     return plan
 
@@ -150,6 +169,16 @@ def _finish(run: _Run, started: float, exit_code: int, status: str) -> dict[str,
         finished=assemble.timestamp(datetime.now(UTC)),
         duration_s=round(time.monotonic() - started, 3),
     )
+    if run.budget is not None:
+        spent = run.budget.spent()
+        meta["budget"] = {
+            "max_requests": spent.max_requests,
+            "max_tokens": spent.max_tokens,
+            "requests": spent.requests,
+            "tokens": spent.tokens,
+            "refused": spent.refused,
+            "target_not_answering": spent.tripped,
+        }
     if run.plan is not None and run.recorders:
         run.results["shapes"] = assemble.shapes_section(
             run.plan, [s for r in run.recorders for s in r.shapes]
@@ -184,6 +213,8 @@ def execute(options: RunOptions, *, out: TextIO, err: TextIO, interactive: bool 
     run = _Run(run_dir, assemble.new_results(run_id, started_at, options), Redactor(default_redactor.secrets))
     for name in (options.api_key_env, options.management_key_env):
         run.redactor.add(os.environ.get(name or ""))
+    for secret in url_secrets(options.target):  # before anything is written: the command line
+        run.redactor.add(secret)
     progress = Progress(err, interactive=interactive)
     exit_code, status = EXIT_ERROR, "error"
     try:
@@ -191,16 +222,17 @@ def execute(options: RunOptions, *, out: TextIO, err: TextIO, interactive: bool 
             if config_error or config is None:
                 raise config_error or GatecheckError("config could not be loaded")
             plan = _prepare(run, options, config)
+            if plan.max_duration is not None:
+                run.deadline = started + plan.max_duration
             run.checkpoint()
             if not plan.target.is_mock:
                 assert plan.target.url is not None
-                probe(plan.target.url, plan.timeout)
-                # the probe was one request of the budget; the session gets the rest
-                plan.max_requests = max(1, (plan.max_requests or REAL_TARGET_DEFAULT_REQUESTS) - 1)
+                probe(plan.target.url, plan.timeout, budget=run.budget)
             try:
                 run_sessions(run, progress)
             finally:
                 progress.close()
+            stop_early(run)
             run.assemble_tests()
             exit_code, status = _verdict(run), "complete"
     except GatecheckError as exc:

@@ -55,6 +55,7 @@ from gatecheck.checks.stream import StreamCapture, TimedItem, capture_stream
 from gatecheck.scenario.catalog import model_record
 from gatecheck.scenario.keys import CreatedKey, create_key, delete_key, json_pointer
 from gatecheck.scenario.polling import DEFAULT_TIMEOUT, eventually
+from gatecheck.scenario.refusals import expect_documented_refusal
 from gatecheck.scenario.requests import (
     DEFAULT_PROMPT,
     LONG_PROMPT,
@@ -93,6 +94,7 @@ __all__ = [
     "dig",
     "embedding_request",
     "eventually",
+    "expect_documented_refusal",
     "expect_status",
     "json_body",
     "json_object",
