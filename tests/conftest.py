@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import os
+from pathlib import Path
 from typing import Any
 
 import pytest
 
 from suite_runs import SuiteRunner, session_runner
+
+ROOT = Path(__file__).resolve().parent.parent
 
 pytest_plugins = ["pytester"]
 
@@ -37,3 +41,15 @@ def pytest_collection_finish(session: pytest.Session) -> None:
 def run_suite(pytestconfig: pytest.Config) -> SuiteRunner:
     """Run a suite against a fresh mock: ``run_suite("streaming", faults=["no-done-sentinel"])``."""
     return session_runner(pytestconfig)
+
+
+@pytest.fixture(scope="session")
+def real_specs() -> Path:
+    """The official vendor documents (``../shared/real-specs``); skips where absent, never copied.
+
+    ``GATECHECK_REAL_SPECS`` points elsewhere (a worktree whose parent has no ``shared/``).
+    """
+    folder = Path(os.environ.get("GATECHECK_REAL_SPECS") or ROOT.parent / "shared" / "real-specs")
+    if not (folder / "openai-openapi.yaml").is_file():
+        pytest.skip(f"the official vendor specs are not at {folder} (set GATECHECK_REAL_SPECS)")
+    return folder
