@@ -111,6 +111,8 @@ def shape(node: Any, doc: Mapping[str, Any], depth: int = 0) -> Shape:
             result = _intersect(result, _unite([shape(b, doc, depth + 1) for b in branches]))
     if not result.types and result.properties:
         result.types = frozenset({"object"})
+    if node.get("nullable") is True and result.types:  # beside combinators too, as 3.0 meant it
+        result.types = result.types | {"null"}
     return result
 
 
