@@ -43,7 +43,11 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
     """``trigger`` cases: every injectable failure on the mock, the unavailable model elsewhere."""
     if "trigger" in metafunc.fixturenames:
         triggers = MOCK_TRIGGERS if target_for(metafunc.config).is_mock else (REAL_TRIGGER,)
-        metafunc.parametrize("trigger", triggers)
+        # an upstream 429 is the point of that case: one that reaches us is the fallback's failure
+        metafunc.parametrize(
+            "trigger",
+            [pytest.param(t, marks=pytest.mark.rate_limit_evidence) if t == "429" else t for t in triggers],
+        )
 
 
 @dataclass(frozen=True)

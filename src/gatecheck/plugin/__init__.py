@@ -30,6 +30,11 @@ def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line("markers", "needs_mock(reason): the test needs the built-in mock's controls")
     config.addinivalue_line("markers", "writes: the test creates or deletes resources (keys, guardrails)")
     config.addinivalue_line(
+        "markers",
+        "rate_limit_evidence: the test provokes a 429 on purpose (e.g. an upstream rate limit a "
+        "fallback must absorb), so a 429 that comes back is its evidence, never retried away",
+    )
+    config.addinivalue_line(
         "markers", "after_all: the test runs after every other test of the session (it judges what they met)"
     )
     if not config.pluginmanager.has_plugin("gatecheck.plugin.fixtures"):

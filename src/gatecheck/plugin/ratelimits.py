@@ -31,6 +31,8 @@ RATE_LIMIT_CAPABILITY = "rate-limits"
 
 def judges_rate_limits(item: pytest.Item) -> bool:
     """Whether the test is about rate limiting (so a 429 is its evidence, not an obstacle)."""
+    if item.get_closest_marker("rate_limit_evidence") is not None:
+        return True
     return any(m.args and m.args[0] == RATE_LIMIT_CAPABILITY for m in item.iter_markers("capability"))
 
 
