@@ -90,16 +90,22 @@ class _Session:
         argv = pytest_argv(
             self.plan, self.suites, events=events, junit=junit, allure_dir=allure_dir, budget=budget
         )
-        result = run_child(
-            argv,
-            env=child_env(self.plan.limits),
-            deadline=self.run.deadline,
-            events=events,
-            log_path=self.run.run_dir / "logs" / f"{tag}.log",
-            redactor=self.run.redactor,
-            on_event=self.on_event,
-            on_tick=self.on_tick,
-        )
+        try:
+            result = run_child(
+                argv,
+                env=child_env(self.plan.limits),
+                deadline=self.run.deadline,
+                events=events,
+                log_path=self.run.run_dir / "logs" / f"{tag}.log",
+                redactor=self.run.redactor,
+                on_event=self.on_event,
+                on_tick=self.on_tick,
+            )
+        except KeyboardInterrupt:
+            for name in [n for n in self.tracker.recorders if n in self.tracker.done]:
+                # what finished before the signal keeps its verdict in the interrupted run's reports
+                self._settle(name, assemble.suite_verdict(self.tracker.recorders[name].records()), None)
+            raise
         for name, (status, error) in session_statuses(self.tracker, result).items():
             if status == "not-run" and result.exit_code not in _NORMAL_EXITS:
                 continue  # left for the next session
