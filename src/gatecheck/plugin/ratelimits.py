@@ -46,14 +46,23 @@ def _reason(tally: Tally) -> str:
 
 
 def pytest_configure(config: pytest.Config) -> None:
-    """One shared directory per run for the pause and the ledger; xdist workers inherit it."""
-    if hasattr(config, "workerinput") or os.environ.get(SHARED_DIR_ENV):
+    """One shared directory per run for the pause and the ledger; xdist workers inherit it.
+
+    A session that is not an xdist worker always makes its own, even when its environment already
+    names one: a ``gatecheck run`` started from inside another pytest session (the harness's own
+    tests) would otherwise judge the outer session's 429s as its own.
+    """
+    if hasattr(config, "workerinput"):
         return
+    previous = os.environ.get(SHARED_DIR_ENV)
     folder = tempfile.mkdtemp(prefix="gatecheck-rate-limits-")
     os.environ[SHARED_DIR_ENV] = folder
 
     def cleanup() -> None:
-        os.environ.pop(SHARED_DIR_ENV, None)
+        if previous is None:
+            os.environ.pop(SHARED_DIR_ENV, None)
+        else:
+            os.environ[SHARED_DIR_ENV] = previous
         shutil.rmtree(folder, ignore_errors=True)
 
     config.add_cleanup(cleanup)
