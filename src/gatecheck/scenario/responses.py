@@ -35,13 +35,27 @@ def operation(method: str, path: str) -> str:
 
 
 def describe(response: httpx.Response) -> str:
-    """``HTTP 400 application/json: {...}``: what came back, in one line for a failure message."""
+    """``HTTP 400 application/json: {...}``: what came back, in one line for a failure message.
+
+    The body is decoded as the target declared it (Content-Encoding undone, then its charset,
+    UTF-8 when it names none).  Bytes that are not text in that charset are shown as the bytes
+    they were, never as replacement characters, so the report holds what the target sent.
+    """
     try:
-        body = response.text
+        raw = response.content
     except httpx.ResponseNotRead:
-        body = response.read().decode("utf-8", "replace")
+        raw = response.read()
     content_type = response.headers.get("content-type", "(no content type)")
-    return f"HTTP {response.status_code} {content_type}: {excerpt(body, 300) if body else '(empty body)'}"
+    coding = response.headers.get("content-encoding", "identity").strip().lower()
+    decoded = f" ({coding}-decoded)" if coding not in ("", "identity") else ""
+    if not raw:
+        return f"HTTP {response.status_code} {content_type}{decoded}: (empty body)"
+    charset = response.charset_encoding or "utf-8"
+    try:
+        shown = excerpt(raw.decode(charset), 300)
+    except (UnicodeDecodeError, LookupError):
+        shown = f"{len(raw)} bytes that are not {charset} text: {excerpt(repr(raw[:200]), 300)}"
+    return f"HTTP {response.status_code} {content_type}{decoded}: {shown}"
 
 
 def expect_status(
