@@ -12,6 +12,7 @@ from typing import Any, Final
 
 import httpx
 
+from gatecheck.check_ids import JSON_BODY, STATUS, CheckId
 from gatecheck.failures import ContractViolation, excerpt
 
 __all__ = ["MISSING", "describe", "dig", "expect_status", "json_body", "json_object", "operation", "require"]
@@ -63,7 +64,7 @@ def expect_status(
     expected: int | Collection[int],
     operation: str,
     *,
-    check: str = "status",
+    check: CheckId = STATUS,
     title: str | None = None,
 ) -> None:
     """Raise unless the status is ``expected`` (one code or several acceptable ones)."""
@@ -80,7 +81,7 @@ def expect_status(
     )
 
 
-def json_body(response: httpx.Response, operation: str, *, check: str = "json-body") -> Any:
+def json_body(response: httpx.Response, operation: str, *, check: CheckId = JSON_BODY) -> Any:
     """The parsed body; a body that is not JSON is the gateway's fault, not a harness crash."""
     try:
         return response.json()
@@ -94,7 +95,7 @@ def json_body(response: httpx.Response, operation: str, *, check: str = "json-bo
         ) from None
 
 
-def json_object(response: httpx.Response, operation: str, *, check: str = "json-body") -> dict[str, Any]:
+def json_object(response: httpx.Response, operation: str, *, check: CheckId = JSON_BODY) -> dict[str, Any]:
     """The parsed body, which must be a JSON object (every OpenAI-style answer is one)."""
     body = json_body(response, operation, check=check)
     if not isinstance(body, dict):
@@ -125,7 +126,7 @@ def dig(document: Any, path: str, default: Any = MISSING) -> Any:
     return current
 
 
-def require(document: Any, path: str, *, operation: str, check: str, what: str = "") -> Any:
+def require(document: Any, path: str, *, operation: str, check: CheckId, what: str = "") -> Any:
     """The value at a dotted path; its absence is a violation naming the field."""
     value = dig(document, path)
     if value is MISSING:
