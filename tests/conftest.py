@@ -22,6 +22,12 @@ pytest_plugins = ["pytester"]
 # process on this machine.  Caches change no behaviour, so the tests allow them.
 os.environ.pop("PYTHONDONTWRITEBYTECODE", None)
 sys.dont_write_bytecode = False
+# Hypothesis keeps the Unicode tables it builds (about 1.6 CPU-seconds for the utf-8 codec the
+# contract suite asks for) under ``.hypothesis/`` in the working folder.  Suite runs and
+# `gatecheck run` start in fresh folders, so every contract run built them again; they share
+# the repository's folder instead, where a user's runs would find them.  The contract suite
+# keeps no example database (its settings say ``database: none``), so only caches are shared.
+os.environ.setdefault("HYPOTHESIS_STORAGE_DIRECTORY", str(ROOT / ".hypothesis"))
 
 
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:

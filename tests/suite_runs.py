@@ -1,7 +1,8 @@
 """Run a suite of ``suites/`` against a fresh mock, the way users run it, and read its verdicts.
 
 Each run is a separate ``python -m pytest suites/<suite>`` process (one mock per run, so no run
-inherits another's state) writing JUnit XML, parsed into per-test outcomes with their failure text
+inherits another's state; forked from a server that has done the imports, see ``fork_server``)
+writing JUnit XML, parsed into per-test outcomes with their failure text
 and failure keys.  ``tests/proofs`` (every fault against the scenarios that must catch it, and the
 clean runs) and ``tests/contract`` use it; nothing else runs suites in a subprocess::
 
@@ -28,17 +29,24 @@ from pathlib import Path
 
 import pytest
 
+from fork_server import ForkServer, fork_available
+
 ROOT = Path(__file__).resolve().parents[1]
 SUITES = ROOT / "suites"
 RUN_TIMEOUT = 180.0
-# Plugins the suites do not use; not loading them saves most of a subprocess's start-up time.
-_UNUSED_PLUGINS = tuple(
-    arg
-    for name in ("allure_pytest", "hypothesispytest", "schemathesis", "xdist", "anyio")
-    for arg in ("-p", f"no:{name}")
-)
 
-__all__ = ["Outcome", "SuiteResult", "SuiteRunner", "run_suite_in", "session_runner"]
+
+def _no_plugins(*names: str) -> tuple[str, ...]:
+    return tuple(arg for name in names for arg in ("-p", f"no:{name}"))
+
+
+#: Plugins only the test extra installs (langchain-openai brings langsmith's), which a user of
+#: gatecheck does not have, and xdist's --looponfail (it imports execnet): no run loads them.
+_FOREIGN_PLUGINS = _no_plugins("langsmith_plugin", "xdist.looponfail")
+#: Plugins the scenario suites do not use; not loading them saves most of a run's start-up time.
+_UNUSED_PLUGINS = _no_plugins("allure_pytest", "hypothesispytest", "schemathesis", "xdist", "anyio")
+
+__all__ = ["Outcome", "RunKey", "SuiteResult", "SuiteRunner", "run_suite_in", "session_runner"]
 
 
 @dataclass(frozen=True)
@@ -174,6 +182,11 @@ def _outcomes(junit: Path) -> list[Outcome]:
     return found
 
 
+def _run_env() -> dict[str, str]:
+    """The environment of a run: the session's, without what would configure the run itself."""
+    return {k: v for k, v in os.environ.items() if not k.startswith(("GATECHECK_", "PYTEST_"))}
+
+
 def run_suite_in(
     workdir: Path,
     suite: str,
@@ -181,24 +194,32 @@ def run_suite_in(
     profile: str = "requesty",
     faults: Iterable[str] = (),
     extra_args: Iterable[str] = (),
+    server: ForkServer | None = None,
 ) -> SuiteResult:
     """Run ``suites/<suite>`` (or several, comma-separated) in a fresh process against a fresh
-    mock; ``workdir`` holds its files."""
+    mock; ``workdir`` holds its files.  With a ``server`` the process is forked from it, else it
+    is a new interpreter."""
     workdir.mkdir(parents=True, exist_ok=True)
     junit = workdir / "junit.xml"
     paths = [str(SUITES / name) for name in suite.split(",")]
     args = [sys.executable, "-m", "pytest", *paths, "--profile", profile, "-q"]
     args += [f"--mock-fault={fault}" for fault in faults]
     unused = () if "contract" in suite.split(",") else _UNUSED_PLUGINS  # contract runs schemathesis
-    args += [*unused, "-p", "no:cacheprovider", f"--junitxml={junit}", *extra_args]
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("GATECHECK_", "PYTEST_"))}
-    done = subprocess.run(args, cwd=workdir, env=env, capture_output=True, text=True, timeout=RUN_TIMEOUT)
-    output = done.stdout + done.stderr
-    if not junit.exists():
-        pytest.fail(
-            f"suite run wrote no report (exit {done.returncode}):\n$ {' '.join(args)}\n{output[-4000:]}"
+    args += [*_FOREIGN_PLUGINS, *unused, "-p", "no:cacheprovider", f"--junitxml={junit}", *extra_args]
+    env = _run_env()
+    if server is None:
+        done = subprocess.run(args, cwd=workdir, env=env, capture_output=True, text=True, timeout=RUN_TIMEOUT)
+        returncode, output = done.returncode, done.stdout + done.stderr
+    else:
+        out = workdir / "output"
+        returncode = server.run(args[3:], cwd=workdir, env=env, out=out, timeout=RUN_TIMEOUT)
+        output = "".join(
+            Path(f"{out}{part}").read_text(encoding="utf-8", errors="replace")
+            for part in (".stdout", ".stderr")
         )
-    return SuiteResult(args, done.returncode, output, _outcomes(junit))
+    if not junit.exists():
+        pytest.fail(f"suite run wrote no report (exit {returncode}):\n$ {' '.join(args)}\n{output[-4000:]}")
+    return SuiteResult(args, returncode, output, _outcomes(junit))
 
 
 RunKey = tuple[str, str, tuple[str, ...], tuple[str, ...]]
@@ -208,14 +229,39 @@ class SuiteRunner:
     """Runs suites in worker threads (each run is its own process), at most one per CPU.
 
     ``submit`` starts a run and returns at once; ``__call__`` waits.  Identical runs happen once
-    per session.
+    per session.  Each worker thread forks its runs from its own fork server (``fork=False``,
+    or ``GATECHECK_TESTS_NO_FORK=1``, starts a new interpreter per run instead).
     """
 
-    def __init__(self, workdir: Path) -> None:
+    def __init__(self, workdir: Path, *, fork: bool | None = None) -> None:
         self._workdir = workdir
+        self._fork = fork_available() if fork is None else fork
         self._pool = ThreadPoolExecutor(max_workers=max(2, os.cpu_count() or 2))
         self._runs: dict[RunKey, Future[SuiteResult]] = {}
         self._lock = threading.Lock()
+        self._local = threading.local()
+        self._servers: list[ForkServer] = []
+
+    @property
+    def forks(self) -> bool:
+        """Whether runs are forked from fork servers (else each is a new interpreter)."""
+        return self._fork
+
+    def _server(self) -> ForkServer | None:
+        """The calling worker thread's fork server, started on its first run."""
+        if not self._fork:
+            return None
+        server: ForkServer | None = getattr(self._local, "server", None)
+        if server is None:
+            server = self._local.server = ForkServer(_run_env())
+            with self._lock:
+                self._servers.append(server)
+        return server
+
+    def _run(self, workdir: Path, suite: str, profile: str, key: RunKey) -> SuiteResult:
+        return run_suite_in(
+            workdir, suite, profile=profile, faults=key[2], extra_args=key[3], server=self._server()
+        )
 
     @staticmethod
     def key(suite: str, profile: str, faults: Iterable[str], extra_args: Iterable[str]) -> RunKey:
@@ -234,9 +280,7 @@ class SuiteRunner:
             if key not in self._runs:
                 label = f"{len(self._runs):03d}-{suite}-{profile}-{'-'.join(key[2]) or 'clean'}"
                 workdir = self._workdir / label.replace(",", "+")[:80]
-                self._runs[key] = self._pool.submit(
-                    run_suite_in, workdir, suite, profile=profile, faults=key[2], extra_args=key[3]
-                )
+                self._runs[key] = self._pool.submit(self._run, workdir, suite, profile, key)
             return self._runs[key]
 
     def __call__(
@@ -252,6 +296,8 @@ class SuiteRunner:
 
     def close(self) -> None:
         self._pool.shutdown(wait=True, cancel_futures=True)
+        for server in self._servers:
+            server.close()
 
 
 _RUNNER = pytest.StashKey[SuiteRunner]()
