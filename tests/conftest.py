@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 
+from fork_server import ForkServers
 from suite_runs import SuiteRunner, session_runner
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -56,6 +57,12 @@ def pytest_collection_finish(session: pytest.Session) -> None:
 def run_suite(pytestconfig: pytest.Config) -> SuiteRunner:
     """Run a suite against a fresh mock: ``run_suite("streaming", faults=["no-done-sentinel"])``."""
     return session_runner(pytestconfig)
+
+
+@pytest.fixture(scope="session")
+def fork_servers(pytestconfig: pytest.Config) -> ForkServers | None:
+    """The session's fork servers for ``suite_runs.run_pytest`` (None where runs are new interpreters)."""
+    return session_runner(pytestconfig).servers
 
 
 @pytest.fixture(scope="session")

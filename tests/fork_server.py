@@ -25,12 +25,15 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import queue
 import select
 import signal
 import subprocess
 import sys
+import tempfile
 import threading
 import time
+from collections.abc import Iterator
 from pathlib import Path
 from typing import IO, Any
 
@@ -59,7 +62,7 @@ PRELOAD = (
 )
 _IGNORE_REWRITE_WARNING = ("-W", "ignore::pytest.PytestAssertRewriteWarning")
 
-__all__ = ["NO_FORK_ENV", "ForkServer", "fork_available"]
+__all__ = ["NO_FORK_ENV", "ForkServer", "ForkServers", "fork_available"]
 
 
 def fork_available() -> bool:
@@ -70,8 +73,7 @@ def fork_available() -> bool:
 class ForkServer:
     """A client of one server process: ``run`` blocks until the forked run has exited.
 
-    Not thread-safe on purpose: each worker thread owns one server, so runs never queue behind
-    each other's forks.
+    One run at a time: ``ForkServers`` lends each server to one thread at a time.
     """
 
     def __init__(self, env: dict[str, str]) -> None:
@@ -82,26 +84,31 @@ class ForkServer:
             env=env,
             bufsize=0,  # unbuffered, so select() never misses a line already read into a buffer
         )
-        self._owner = threading.get_ident()
 
-    def run(self, args: list[str], *, cwd: Path, env: dict[str, str], out: Path, timeout: float) -> int:
-        """Run ``pytest.main(args)`` in a forked child; its stdout and stderr go to ``out``.stdout/.stderr.
+    def run(self, args: list[str], *, cwd: Path, env: dict[str, str], timeout: float) -> tuple[int, str, str]:
+        """Run ``pytest.main(args)`` in a forked child: its exit code, stdout and stderr.
 
-        Returns the exit code as ``subprocess`` would (negative for a signal); raises
-        ``subprocess.TimeoutExpired`` after killing a child that runs past ``timeout``.
+        The exit code is what ``subprocess`` would give (negative for a signal); a child that
+        runs past ``timeout`` is killed and ``subprocess.TimeoutExpired`` raised.
         """
-        assert threading.get_ident() == self._owner, "a fork server serves the thread that started it"
         assert self._process.stdin is not None
-        request = {"args": args, "cwd": str(cwd), "env": env, "out": str(out)}
-        self._process.stdin.write((json.dumps(request) + "\n").encode())
-        deadline = time.monotonic() + timeout
-        pid = int(self._reply(deadline)["pid"])
-        try:
-            return int(self._reply(deadline)["returncode"])
-        except subprocess.TimeoutExpired:
-            os.kill(pid, signal.SIGKILL)
-            self._reply(None)  # the server has reaped it
-            raise subprocess.TimeoutExpired(args, timeout) from None
+        with tempfile.TemporaryDirectory(prefix="gatecheck-fork-") as folder:
+            out = Path(folder) / "output"
+            request = {"args": args, "cwd": str(cwd), "env": env, "out": str(out)}
+            self._process.stdin.write((json.dumps(request) + "\n").encode())
+            deadline = time.monotonic() + timeout
+            pid = int(self._reply(deadline)["pid"])
+            try:
+                code = int(self._reply(deadline)["returncode"])
+            except subprocess.TimeoutExpired:
+                os.kill(pid, signal.SIGKILL)
+                self._reply(None)  # the server has reaped it
+                raise subprocess.TimeoutExpired(args, timeout) from None
+            stdout, stderr = (
+                Path(f"{out}{part}").read_text(encoding="utf-8", errors="replace")
+                for part in (".stdout", ".stderr")
+            )
+        return code, stdout, stderr
 
     def _reply(self, deadline: float | None) -> dict[str, Any]:
         stream = self._process.stdout
@@ -125,6 +132,38 @@ class ForkServer:
         except subprocess.TimeoutExpired:
             self._process.kill()
             self._process.wait()
+
+
+class ForkServers:
+    """The session's fork servers, each lent to one run at a time; a new one starts when all are busy.
+
+    As many servers as runs ever ran at once (the suite runner's workers, a test's own runs).
+    """
+
+    def __init__(self, env: dict[str, str]) -> None:
+        self._env = env
+        self._idle: queue.SimpleQueue[ForkServer] = queue.SimpleQueue()
+        self._all: list[ForkServer] = []
+        self._lock = threading.Lock()
+
+    @contextlib.contextmanager
+    def lease(self) -> Iterator[ForkServer]:
+        try:
+            server = self._idle.get_nowait()
+        except queue.Empty:
+            server = ForkServer(self._env)
+            with self._lock:
+                self._all.append(server)
+        try:
+            yield server
+        finally:
+            self._idle.put(server)
+
+    def close(self) -> None:
+        with self._lock:
+            servers, self._all = self._all, []
+        for server in servers:
+            server.close()
 
 
 def _child(request: dict[str, Any], requests: IO[bytes], replies: IO[bytes]) -> None:

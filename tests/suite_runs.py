@@ -29,7 +29,7 @@ from pathlib import Path
 
 import pytest
 
-from fork_server import ForkServer, fork_available
+from fork_server import ForkServers, fork_available
 
 ROOT = Path(__file__).resolve().parents[1]
 SUITES = ROOT / "suites"
@@ -42,11 +42,20 @@ def _no_plugins(*names: str) -> tuple[str, ...]:
 
 #: Plugins only the test extra installs (langchain-openai brings langsmith's), which a user of
 #: gatecheck does not have, and xdist's --looponfail (it imports execnet): no run loads them.
-_FOREIGN_PLUGINS = _no_plugins("langsmith_plugin", "xdist.looponfail")
+FOREIGN_PLUGINS = _no_plugins("langsmith_plugin", "xdist.looponfail")
 #: Plugins the scenario suites do not use; not loading them saves most of a run's start-up time.
 _UNUSED_PLUGINS = _no_plugins("allure_pytest", "hypothesispytest", "schemathesis", "xdist", "anyio")
 
-__all__ = ["Outcome", "RunKey", "SuiteResult", "SuiteRunner", "run_suite_in", "session_runner"]
+__all__ = [
+    "FOREIGN_PLUGINS",
+    "Outcome",
+    "RunKey",
+    "SuiteResult",
+    "SuiteRunner",
+    "run_pytest",
+    "run_suite_in",
+    "session_runner",
+]
 
 
 @dataclass(frozen=True)
@@ -187,6 +196,22 @@ def _run_env() -> dict[str, str]:
     return {k: v for k, v in os.environ.items() if not k.startswith(("GATECHECK_", "PYTEST_"))}
 
 
+def run_pytest(
+    args: list[str], *, cwd: Path, env: dict[str, str], timeout: float, servers: ForkServers | None
+) -> tuple[int, str]:
+    """``python -m pytest ARGS`` in ``cwd``: its exit code and its output (stdout, then stderr).
+
+    Forked from one of ``servers`` when given (see ``fork_server``), else a new interpreter.
+    """
+    if servers is None:
+        command = [sys.executable, "-m", "pytest", *args]
+        done = subprocess.run(command, cwd=cwd, env=env, capture_output=True, text=True, timeout=timeout)
+        return done.returncode, done.stdout + done.stderr
+    with servers.lease() as server:
+        code, stdout, stderr = server.run(args, cwd=cwd, env=env, timeout=timeout)
+    return code, stdout + stderr
+
+
 def run_suite_in(
     workdir: Path,
     suite: str,
@@ -194,32 +219,24 @@ def run_suite_in(
     profile: str = "requesty",
     faults: Iterable[str] = (),
     extra_args: Iterable[str] = (),
-    server: ForkServer | None = None,
+    servers: ForkServers | None = None,
 ) -> SuiteResult:
     """Run ``suites/<suite>`` (or several, comma-separated) in a fresh process against a fresh
-    mock; ``workdir`` holds its files.  With a ``server`` the process is forked from it, else it
-    is a new interpreter."""
+    mock; ``workdir`` holds its files.  With ``servers`` the process is forked from one of them,
+    else it is a new interpreter."""
     workdir.mkdir(parents=True, exist_ok=True)
     junit = workdir / "junit.xml"
     paths = [str(SUITES / name) for name in suite.split(",")]
-    args = [sys.executable, "-m", "pytest", *paths, "--profile", profile, "-q"]
-    args += [f"--mock-fault={fault}" for fault in faults]
+    args = [*paths, "--profile", profile, "-q", *(f"--mock-fault={fault}" for fault in faults)]
     unused = () if "contract" in suite.split(",") else _UNUSED_PLUGINS  # contract runs schemathesis
-    args += [*_FOREIGN_PLUGINS, *unused, "-p", "no:cacheprovider", f"--junitxml={junit}", *extra_args]
-    env = _run_env()
-    if server is None:
-        done = subprocess.run(args, cwd=workdir, env=env, capture_output=True, text=True, timeout=RUN_TIMEOUT)
-        returncode, output = done.returncode, done.stdout + done.stderr
-    else:
-        out = workdir / "output"
-        returncode = server.run(args[3:], cwd=workdir, env=env, out=out, timeout=RUN_TIMEOUT)
-        output = "".join(
-            Path(f"{out}{part}").read_text(encoding="utf-8", errors="replace")
-            for part in (".stdout", ".stderr")
-        )
+    args += [*FOREIGN_PLUGINS, *unused, "-p", "no:cacheprovider", f"--junitxml={junit}", *extra_args]
+    returncode, output = run_pytest(args, cwd=workdir, env=_run_env(), timeout=RUN_TIMEOUT, servers=servers)
+    command = [sys.executable, "-m", "pytest", *args]
     if not junit.exists():
-        pytest.fail(f"suite run wrote no report (exit {returncode}):\n$ {' '.join(args)}\n{output[-4000:]}")
-    return SuiteResult(args, returncode, output, _outcomes(junit))
+        pytest.fail(
+            f"suite run wrote no report (exit {returncode}):\n$ {' '.join(command)}\n{output[-4000:]}"
+        )
+    return SuiteResult(command, returncode, output, _outcomes(junit))
 
 
 RunKey = tuple[str, str, tuple[str, ...], tuple[str, ...]]
@@ -229,38 +246,28 @@ class SuiteRunner:
     """Runs suites in worker threads (each run is its own process), at most one per CPU.
 
     ``submit`` starts a run and returns at once; ``__call__`` waits.  Identical runs happen once
-    per session.  Each worker thread forks its runs from its own fork server (``fork=False``,
-    or ``GATECHECK_TESTS_NO_FORK=1``, starts a new interpreter per run instead).
+    per session.  Runs are forked from fork servers (``fork=False``, or
+    ``GATECHECK_TESTS_NO_FORK=1``, starts a new interpreter per run instead).
     """
 
     def __init__(self, workdir: Path, *, fork: bool | None = None) -> None:
         self._workdir = workdir
-        self._fork = fork_available() if fork is None else fork
         self._pool = ThreadPoolExecutor(max_workers=max(2, os.cpu_count() or 2))
         self._runs: dict[RunKey, Future[SuiteResult]] = {}
         self._lock = threading.Lock()
-        self._local = threading.local()
-        self._servers: list[ForkServer] = []
+        forks = fork_available() if fork is None else fork
+        #: The session's fork servers (None when each run is a new interpreter); other runners
+        #: of ``python -m pytest`` in the tests borrow them through ``run_pytest``.
+        self.servers = ForkServers(_run_env()) if forks else None
 
     @property
     def forks(self) -> bool:
         """Whether runs are forked from fork servers (else each is a new interpreter)."""
-        return self._fork
-
-    def _server(self) -> ForkServer | None:
-        """The calling worker thread's fork server, started on its first run."""
-        if not self._fork:
-            return None
-        server: ForkServer | None = getattr(self._local, "server", None)
-        if server is None:
-            server = self._local.server = ForkServer(_run_env())
-            with self._lock:
-                self._servers.append(server)
-        return server
+        return self.servers is not None
 
     def _run(self, workdir: Path, suite: str, profile: str, key: RunKey) -> SuiteResult:
         return run_suite_in(
-            workdir, suite, profile=profile, faults=key[2], extra_args=key[3], server=self._server()
+            workdir, suite, profile=profile, faults=key[2], extra_args=key[3], servers=self.servers
         )
 
     @staticmethod
@@ -296,8 +303,8 @@ class SuiteRunner:
 
     def close(self) -> None:
         self._pool.shutdown(wait=True, cancel_futures=True)
-        for server in self._servers:
-            server.close()
+        if self.servers is not None:
+            self.servers.close()
 
 
 _RUNNER = pytest.StashKey[SuiteRunner]()

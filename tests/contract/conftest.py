@@ -8,11 +8,13 @@ from pathlib import Path
 import pytest
 from contract_runner import SuiteRun, contract_runner, run_many
 
+from fork_server import ForkServers
+
 
 @pytest.fixture
-def run_contract(tmp_path: Path) -> Callable[..., SuiteRun]:
+def run_contract(tmp_path: Path, fork_servers: ForkServers | None) -> Callable[..., SuiteRun]:
     """``run_contract("--profile", "requesty", "--mock-fault", "...")``: one run of the suite."""
-    return contract_runner(tmp_path)
+    return contract_runner(tmp_path, fork_servers)
 
 
 @pytest.fixture

@@ -1,22 +1,24 @@
 """Run the contract suite the way users do: ``python -m pytest suites/contract ...`` in a subprocess.
 
-A subprocess, not pytester's in-process run: the suite starts a mock server and registers
-checks with schemathesis, and a fresh interpreter is the only way to be sure that a second run
-does not inherit the first one's state.  Results are read from JUnit XML, where
+A separate process, not pytester's in-process run: the suite starts a mock server and
+registers checks with schemathesis, and a fresh process is the only way to be sure that a second
+run does not inherit the first one's state (forked from the session's fork servers, which have
+run nothing, or a new interpreter: ``suite_runs.run_pytest``).  Results are read from JUnit XML, where
 each item carries its operation, the seed and the stable key of every failure.
 """
 
 from __future__ import annotations
 
 import os
-import subprocess
-import sys
 import time
 import xml.etree.ElementTree as ET
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
+
+from fork_server import ForkServers
+from suite_runs import FOREIGN_PLUGINS, run_pytest
 
 REPO = Path(__file__).resolve().parents[2]
 SUITE = REPO / "suites" / "contract"
@@ -57,21 +59,27 @@ def _parse(junit: Path, run: SuiteRun) -> None:
             run.failures[name] = keys
 
 
-def contract_runner(tmp_path: Path) -> Callable[..., SuiteRun]:
+def contract_runner(tmp_path: Path, servers: ForkServers | None) -> Callable[..., SuiteRun]:
     """``run("--profile", "requesty", "--mock-fault", "...")``: one run of the suite per call."""
     counter = iter(range(1000))
 
     def run(*args: str, env: dict[str, str] | None = None, timeout: float = 240) -> SuiteRun:
         junit = tmp_path / f"junit-{next(counter)}.xml"
-        command = [sys.executable, "-m", "pytest", str(SUITE), "-p", "no:cacheprovider", "-q"]
-        command += ["--junitxml", str(junit), *args]
+        command = [
+            str(SUITE),
+            *FOREIGN_PLUGINS,
+            "-p",
+            "no:cacheprovider",
+            "-q",
+            "--junitxml",
+            str(junit),
+            *args,
+        ]
         environment = {k: v for k, v in os.environ.items() if not k.startswith(("GATECHECK_", "PYTEST_"))}
         environment.update(env or {})
         started = time.perf_counter()
-        done = subprocess.run(
-            command, cwd=REPO, env=environment, capture_output=True, text=True, timeout=timeout, check=False
-        )
-        result = SuiteRun(done.returncode, done.stdout + done.stderr, time.perf_counter() - started)
+        code, output = run_pytest(command, cwd=REPO, env=environment, timeout=timeout, servers=servers)
+        result = SuiteRun(code, output, time.perf_counter() - started)
         _parse(junit, result)
         return result
 

@@ -10,8 +10,6 @@ variations run in the quick loop; the rest are marked slow.
 from __future__ import annotations
 
 import os
-import subprocess
-import sys
 import xml.etree.ElementTree as ET
 from collections.abc import Iterator
 from pathlib import Path
@@ -19,9 +17,11 @@ from pathlib import Path
 import pytest
 from proxy import serve_proxy
 
+from fork_server import ForkServers
 from gatecheck.mock.server import MockServer
 from gatecheck.mock.settings import MockSettings
 from gatecheck.runner.plan import available_suites
+from suite_runs import FOREIGN_PLUGINS, run_pytest
 from variations import VARIATIONS, Variation
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -34,7 +34,7 @@ KEY_ENV = "GATECHECK_VARIATION_KEY"
 TIMED = {"test_stream_is_not_buffered"}
 UNUSED = [
     a for n in ("allure_pytest", "hypothesispytest", "schemathesis", "xdist") for a in ("-p", f"no:{n}")
-]
+] + list(FOREIGN_PLUGINS)
 
 
 @pytest.fixture(scope="module")
@@ -43,10 +43,12 @@ def mock() -> Iterator[MockServer]:
         yield server
 
 
-def _verdicts(mock: MockServer, variation: Variation, workdir: Path) -> dict[str, str]:
+def _verdicts(
+    mock: MockServer, variation: Variation, workdir: Path, servers: ForkServers | None
+) -> dict[str, str]:
     junit = workdir / f"{variation.name}.xml"
     with serve_proxy(mock.root_url, variation) as url:
-        args = [sys.executable, "-m", "pytest", *(str(ROOT / "suites" / s) for s in SUITES), "-q"]
+        args = [*(str(ROOT / "suites" / s) for s in SUITES), "-q"]
         args += [
             "--gateway-url",
             url + mock.settings.prefix,
@@ -62,8 +64,8 @@ def _verdicts(mock: MockServer, variation: Variation, workdir: Path) -> dict[str
         args += [*UNUSED, "-p", "no:cacheprovider", f"--junitxml={junit}"]
         env = {k: v for k, v in os.environ.items() if not k.startswith(("GATECHECK_", "PYTEST_"))}
         env[KEY_ENV] = mock.settings.api_key
-        done = subprocess.run(args, cwd=workdir, env=env, capture_output=True, text=True, timeout=300)
-    assert junit.exists(), done.stdout[-3000:] + done.stderr[-2000:]
+        _, output = run_pytest(args, cwd=workdir, env=env, timeout=300, servers=servers)
+    assert junit.exists(), output[-5000:]
     verdicts = {}
     for case in ET.parse(junit).getroot().iter("testcase"):
         kind = next((k for k in ("failure", "error", "skipped") if case.find(k) is not None), "passed")
@@ -77,8 +79,11 @@ def _verdicts(mock: MockServer, variation: Variation, workdir: Path) -> dict[str
 
 
 @pytest.fixture(scope="module")
-def reference(mock: MockServer, tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
-    verdicts = _verdicts(mock, Variation("identity", "no change"), tmp_path_factory.mktemp("identity"))
+def reference(
+    mock: MockServer, tmp_path_factory: pytest.TempPathFactory, fork_servers: ForkServers | None
+) -> dict[str, str]:
+    identity = Variation("identity", "no change")
+    verdicts = _verdicts(mock, identity, tmp_path_factory.mktemp("identity"), fork_servers)
     assert sum(v == "passed" for v in verdicts.values()) >= 10, verdicts  # the reference really judged
     return verdicts
 
@@ -88,20 +93,24 @@ def reference(mock: MockServer, tmp_path_factory: pytest.TempPathFactory) -> dic
     [pytest.param(v, id=v.name, marks=() if v.name in QUICK else pytest.mark.slow) for v in VARIATIONS],
 )
 def test_a_conformant_variation_changes_no_verdict(
-    mock: MockServer, reference: dict[str, str], variation: Variation, tmp_path: Path
+    mock: MockServer,
+    reference: dict[str, str],
+    variation: Variation,
+    tmp_path: Path,
+    fork_servers: ForkServers | None,
 ) -> None:
-    varied = _verdicts(mock, variation, tmp_path)
+    varied = _verdicts(mock, variation, tmp_path, fork_servers)
     changed = {t: (reference.get(t), v) for t, v in varied.items() if reference.get(t) != v}
     assert not changed and set(varied) == set(reference), f"{variation.spec}: {changed}"
 
 
 def test_the_kit_sees_a_change_that_is_not_conformant(
-    mock: MockServer, reference: dict[str, str], tmp_path: Path
+    mock: MockServer, reference: dict[str, str], tmp_path: Path, fork_servers: ForkServers | None
 ) -> None:
     """A control: dropping the [DONE] sentinel is no variation, and the comparison must notice."""
     dropped = Variation(
         "no-done", "not conformant", stream=lambda body: body.replace(b"data: [DONE]\n\n", b"")
     )
-    varied = _verdicts(mock, dropped, tmp_path)
+    varied = _verdicts(mock, dropped, tmp_path, fork_servers)
     changed = {t for t, v in varied.items() if reference.get(t) != v}
     assert "suites.streaming.test_framing::test_done_sentinel_ends_the_stream" in changed, varied
