@@ -97,6 +97,7 @@ def test_probed_section_gives_the_verdicts_of_a_hand_written_one(
     probed = _probe(served.base_url, "--management-key-env", "PROBE_ADMIN", "--name", "probed", "--write")
     assert probed.exit_code == 0, probed.stdout + probed.stderr
     suites = ("--suites", "embeddings,streaming", "--seed", "5")  # the model- and length-bound ones
+    suites += ("--concurrency", "2")  # not 8 worker start-ups (a URL target's default) for 2 suites
     hand = gatecheck("run", "--target", "hand", *suites)
     auto = gatecheck("run", "--target", "probed", *suites)
     assert hand.exit_code == auto.exit_code, hand.stdout + auto.stdout

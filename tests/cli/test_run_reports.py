@@ -114,7 +114,9 @@ def test_reports_validate_and_no_file_holds_the_key(
     monkeypatch.setenv("GATECHECK_HOME", str(root))
     monkeypatch.setenv("PLANTED_KEY", PLANTED)
     monkeypatch.chdir(tmp_path)
-    outcome = gatecheck("run", "--target", local_gateway, "--api-key-env", "PLANTED_KEY", "--allow-writes")
+    # Two workers, not a URL target's default eight: their files are scanned too, at a quarter the start-up.
+    flags = ("--api-key-env", "PLANTED_KEY", "--allow-writes", "--concurrency", "2")
+    outcome = gatecheck("run", "--target", local_gateway, *flags)
     assert outcome.exit_code == 1, outcome.stdout + outcome.stderr
     run_dir = outcome.run_dir
     assert PLANTED not in outcome.stdout + outcome.stderr

@@ -20,6 +20,11 @@ KEY_ENV = "HOSTILE_GATEWAY_KEY"
 WALL_CEILING_S = 300.0
 #: Peak RSS of any one process of the run.
 RSS_CEILING_MB = 500.0
+#: Worker processes of a run that names none.  Against a URL gatecheck defaults to 8, and each
+#: worker's start-up costs about 1.5 CPU-seconds: 15 CPU-s for an errors-suite run where two
+#: workers take 6.  Two still exercise everything shared between workers (budget, breaker,
+#: rate-limit pause); eight in flight are tested on purpose in tests/cli/test_run_concurrency.py.
+WORKERS = ("--concurrency", "2")
 
 
 @dataclass
@@ -36,6 +41,8 @@ def run_gatecheck(tmp_path: Path, url: str, *args: str, key: str = "sk-hostile-0
     env = {**os.environ, KEY_ENV: key}
     root = tmp_path / "reports"
     argv = [GATECHECK, "run", "--target", url, "--api-key-env", KEY_ENV, "--report-dir", str(root), *args]
+    if not {"-n", "--concurrency"} & set(args):
+        argv += WORKERS
     return Run(measure(argv, env=env, cwd=tmp_path, timeout=WALL_CEILING_S + 60), root)
 
 

@@ -24,7 +24,7 @@ def mock() -> Iterator[tuple[MockServer, MockSettings]]:
         yield server, settings
 
 
-@pytest.mark.parametrize("workers", [(), ("-n", "2")], ids=["one-process", "two-workers"])
+@pytest.mark.parametrize("workers", [("--concurrency", "1"), ("-n", "2")], ids=["one-process", "two-workers"])
 def test_never_one_request_over_the_budget(
     workers: tuple[str, ...], mock: tuple[MockServer, MockSettings], gatecheck_run: Callable[..., Run]
 ) -> None:
