@@ -52,6 +52,11 @@ DEFAULT_CEILING = 256
 #: runs many examples and carries on) is still reported not run, never passed.
 _HERE = threading.local()
 
+#: sqlite's largest integer: token counts saturate here.  A generated request may ask for
+#: ``max_tokens`` near 2**63, and with no token budget (the mock) it is still reserved; the count
+#: is then meaningless, but an overflow would turn a gateway's test into gatecheck's error.
+_MAX_COUNT = 2**63 - 1
+
 _COLUMNS = ("max_requests", "max_tokens", "requests", "tokens", "refused", "timeouts", "tripped")
 
 
@@ -200,7 +205,7 @@ class Budget:
                     f"this request would reserve {reserve_tokens}); raise --max-tokens to allow more"
                 )
             s["requests"] += 1
-            s["tokens"] += max(0, reserve_tokens)
+            s["tokens"] = min(_MAX_COUNT, tokens + max(0, reserve_tokens))
             return None
 
         refusal = self._store.transact(change)
@@ -219,7 +224,7 @@ class Budget:
         """Replace a reservation with what the answer says it used."""
         delta = max(0, actual) - max(0, reserved)
         if delta:
-            self._store.transact(lambda s: s.update(tokens=max(0, s["tokens"] + delta)))
+            self._store.transact(lambda s: s.update(tokens=min(_MAX_COUNT, max(0, s["tokens"] + delta))))
 
     def note_timeout(self, what: str, threshold: int) -> str | None:
         """Count a timeout; returns the breaker's message once ``threshold`` came in a row."""
