@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import re
+import secrets
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 from hostile_run import Run, assert_complete_report
 from hostile_servers import hostile_server
+
+from gatecheck.mock.server import MockServer
+from gatecheck.mock.settings import MockSettings
 
 pytestmark = pytest.mark.slow
 
@@ -54,3 +59,38 @@ def test_a_literal_key_in_the_config_is_refused_without_echoing_it(
     assert literal not in run.measured.stdout + run.measured.stderr
     config.unlink()
     assert _leaks(tmp_path, [literal]) == []
+
+
+#: Faults that make the key scenarios fail while holding created keys, so tracebacks, captured
+#: output and failure messages all have a key to leak (function arguments, records, echoes).
+_KEY_FAULTS = frozenset(
+    {"deleted-key-still-valid", "expired-key-still-valid", "key-value-in-get", "usage-not-recorded"}
+)
+
+
+def _minted(root: Path, prefix: str) -> list[str]:
+    """Files holding a key the mock minted: ``<prefix>-`` and 32 hex digits, whoever wrote them."""
+    shape = re.compile(re.escape(prefix).encode() + rb"-[0-9a-f]{32}")
+    return [str(p) for p in root.rglob("*") if p.is_file() and shape.search(p.read_bytes())]
+
+
+def test_keys_the_target_creates_in_an_odd_shape_appear_in_no_file(
+    tmp_path: Path, gatecheck_run: Callable[..., Run]
+) -> None:
+    """Keys a gateway creates during the run, in a shape no pattern knows, are masked by value"""
+    prefix = "zq" + secrets.token_hex(3)  # no redaction pattern knows it; unique to this test
+    settings = MockSettings(flavor="requesty", key_prefix=prefix, faults=set(_KEY_FAULTS))
+    with MockServer(settings) as mock:
+        run = gatecheck_run(
+            mock.base_url,
+            *("--profile", "requesty", "--suites", "keys", "--allow-writes"),
+            *("--management-key-env", "HOSTILE_ADMIN_KEY"),
+            key=settings.api_key,
+            env={"HOSTILE_ADMIN_KEY": settings.admin_key},
+        )
+    results = assert_complete_report(run)
+    assert run.measured.exit_code == 1, results["run"]
+    failed = [t for t in results["tests"] if t["outcome"] == "failed"]
+    assert len(failed) >= len(_KEY_FAULTS) - 1, [t["id"] for t in results["tests"]]
+    assert _minted(tmp_path, prefix) == []
+    assert prefix not in run.measured.stdout + run.measured.stderr

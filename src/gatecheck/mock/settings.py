@@ -41,6 +41,9 @@ class MockSettings:
     rate_limit_every: int = 0  # every Nth inference request is first answered 429 (0: never)
     retry_after_form: Literal["seconds", "date"] = "seconds"  # how those 429s say when to come back
     max_body_bytes: int = 1 << 20  # larger request bodies are refused with 413
+    # the prefix of key values the key API and the PKCE exchange mint; a shape no redaction
+    # pattern knows ("zz") proves that gatecheck masks created keys by value
+    key_prefix: str = "gc-mock"
     catalog_path: Path | None = None  # None: the bundled fixtures/catalog.yaml
     clock: Callable[[], datetime] = _utcnow  # injectable, so limit resets and expiry test without sleeps
     extra: dict[str, Any] = field(default_factory=dict)
