@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import os
 import re
 import secrets
+import signal
+import subprocess
+import time
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from hostile_run import Run, assert_complete_report
+from hostile_run import GATECHECK, KEY_ENV, Run, assert_complete_report
 from hostile_servers import hostile_server
 
 from gatecheck.mock.server import MockServer
@@ -94,3 +98,44 @@ def test_keys_the_target_creates_in_an_odd_shape_appear_in_no_file(
     assert len(failed) >= len(_KEY_FAULTS) - 1, [t["id"] for t in results["tests"]]
     assert _minted(tmp_path, prefix) == []
     assert prefix not in run.measured.stdout + run.measured.stderr
+
+
+def _wait_until_failures_are_written(temp: Path) -> None:
+    """Until failed tests, whose messages quote the echoed key, are in the work folder's allure
+    results (``echo-key`` goes silent after a few answers: the run cannot end); bounded."""
+    for _ in range(1200):
+        results = [p.read_bytes() for p in temp.glob("gatecheck-run-*/allure/*-result.json")]
+        if sum(b'"status": "failed"' in r for r in results) >= 3:
+            return
+        time.sleep(0.1)
+
+
+def test_a_run_killed_mid_way_leaves_no_secret_and_the_next_run_sweeps_its_folder(
+    tmp_path: Path, gatecheck_run: Callable[..., Run]
+) -> None:
+    """kill -9 of the runner and its suite process: the work folder holds no echoed key, and the
+    next run removes it"""
+    key = _fake("echo", "7h6g5f4d3s2a")  # no known prefix: masked by value or not at all
+    temp = tmp_path / "tmp"
+    temp.mkdir()
+    env = {**os.environ, KEY_ENV: key, "TMPDIR": str(temp)}
+    with hostile_server("echo-key") as (url, _counter):
+        argv = [GATECHECK, "run", "--target", url, "--profile", "openai", "--suites", "errors"]
+        argv += ["--api-key-env", KEY_ENV, "--report-dir", str(tmp_path / "killed")]
+        proc = subprocess.Popen(argv, env=env, start_new_session=True, stdout=subprocess.DEVNULL)
+        try:
+            _wait_until_failures_are_written(temp)
+            assert proc.poll() is None, "the run ended before it could be killed"
+        finally:
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait()
+        left = list(temp.glob("gatecheck-run-*"))
+        assert left, "kill -9 left no work folder: the sweep below would prove nothing"
+        assert _leaks(temp, [key]) == []
+        assert _leaks(tmp_path / "killed", [key]) == []
+    with hostile_server("html-502") as (url, _counter):  # the next run, against a quick target
+        run = gatecheck_run(url, "--profile", "openai", "--suites", "errors", key=key)
+    assert_complete_report(run)
+    assert [p for p in left if p.exists()] == []
+    assert list(temp.glob("gatecheck-run-*")) == []
+    assert _leaks(tmp_path, [key]) == []

@@ -11,9 +11,7 @@ failures, 1 conformance failures, 2 harness or usage error.
 from __future__ import annotations
 
 import os
-import shutil
 import signal
-import tempfile
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -39,6 +37,7 @@ from gatecheck.runner.plan import RunOptions, RunPlan, build_plan, report_root
 from gatecheck.runner.probe import probe
 from gatecheck.runner.progress import Progress, summary_table
 from gatecheck.runner.records import SuiteRecorder
+from gatecheck.runner.workdir import WorkDir
 
 __all__ = ["EXIT_ERROR", "EXIT_FAILURES", "EXIT_OK", "execute"]
 
@@ -50,19 +49,24 @@ class _Run:
     """The mutable state of one run; ``results`` is what gets written.
 
     ``work`` is a private temporary folder outside the report folder: event files, pytest's raw
-    JUnit and allure-pytest's unredacted results live there, so nothing in the run folder ever
-    holds a secret, even if this process is killed.
+    JUnit and allure-pytest's results live there (masked as written, see
+    :mod:`gatecheck.plugin.redaction`); a killed run's folder is swept by the next run
+    (:mod:`gatecheck.runner.workdir`).
     """
 
     run_dir: Path
     results: dict[str, Any]
     redactor: Redactor
-    work: Path = field(default_factory=lambda: Path(tempfile.mkdtemp(prefix="gatecheck-run-")))
+    workdir: WorkDir = field(default_factory=WorkDir.create)
     plan: RunPlan | None = None
     budget: Budget | None = None
     deadline: float | None = None  # time.monotonic() at which --max-duration ends the run
     recorders: list[SuiteRecorder] = field(default_factory=list)
     junit_parts: dict[tuple[str, str], Path] = field(default_factory=dict)
+
+    @property
+    def work(self) -> Path:
+        return self.workdir.path
 
     def assemble_tests(self) -> None:
         tests = [record for recorder in self.recorders for record in recorder.records()]
@@ -183,11 +187,13 @@ def _finish(run: _Run, started: float, exit_code: int, status: str) -> dict[str,
         run.results["shapes"] = assemble.shapes_section(
             run.plan, [s for r in run.recorders for s in r.shapes]
         )
-    clean = run.checkpoint(final=True)
-    root = run.run_dir.parent
-    update_latest(root, run.run_dir)
-    append_history(root, history_entry(clean, run.run_dir.name))
-    shutil.rmtree(run.work, ignore_errors=True)
+    try:
+        clean = run.checkpoint(final=True)
+        root = run.run_dir.parent
+        update_latest(root, run.run_dir)
+        append_history(root, history_entry(clean, run.run_dir.name))
+    finally:  # even when a report cannot be written (disk full), the work folder goes
+        run.workdir.remove()
     return clean
 
 
