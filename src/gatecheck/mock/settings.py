@@ -40,7 +40,8 @@ class MockSettings:
     rate_limit: int | None = None  # requests per minute per key; None: unlimited
     rate_limit_every: int = 0  # every Nth inference request is first answered 429 (0: never)
     retry_after_form: Literal["seconds", "date"] = "seconds"  # how those 429s say when to come back
-    max_body_bytes: int = 1 << 20  # larger request bodies are refused with 413
+    max_body_bytes: int = 1 << 20  # larger request bodies are refused with 413, on every route
+    max_embedding_inputs: int = 2048  # OpenAI's documented limit; more is a 400 naming ``input``
     # the prefix of key values the key API and the PKCE exchange mint; a shape no redaction
     # pattern knows ("zz") proves that gatecheck masks created keys by value
     key_prefix: str = "gc-mock"
