@@ -4,11 +4,11 @@
 from __future__ import annotations
 
 import pytest
-from suite_runs import SuiteRunner
 
 from gatecheck.mock.server import MockServer
 from gatecheck.mock.settings import MockSettings
 from gatecheck.profiles import get_profile
+from suite_runs import SuiteRunner
 
 pytestmark = pytest.mark.slow
 
