@@ -12,6 +12,8 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
+from gatecheck.errors import ReportWriteError
+
 __all__ = ["write_bytes", "write_json", "write_text"]
 
 
@@ -22,7 +24,20 @@ def _umask() -> int:
 
 
 def write_bytes(path: Path, data: bytes) -> None:
-    """Replace ``path`` with ``data`` in one step, creating parent folders as needed."""
+    """Replace ``path`` with ``data`` in one step, creating parent folders as needed.
+
+    Any OS failure (disk full, a folder where the file goes, no permission) is a
+    :class:`~gatecheck.errors.ReportWriteError` naming the file: exit 2 and one line, never a
+    traceback that CI would read as the gateway's fault.
+    """
+    try:
+        _replace(path, data)
+    except OSError as exc:
+        reason = exc.strerror or type(exc).__name__
+        raise ReportWriteError(f"cannot write {path}: {reason}") from None
+
+
+def _replace(path: Path, data: bytes) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
