@@ -199,10 +199,13 @@ def run(
     allure-results/) with REPORT_DIR/latest pointing at the newest.  Exit codes: 0 conformant
     (or only baselined failures), 1 conformance failures, 2 usage or harness error.
     """
-    # Taken over first and never given back: once the final reports are written, a late signal
-    # must not kill the process with a code other than the one results.json records.
-    interruptions = Interruptions()
-    interruptions.install()
+    # Taken over first and, when this process ends with the command, never given back: once the
+    # final reports are written, a late signal must not kill the process with a code other than
+    # the one results.json records.  In-process callers get their handlers back from execute().
+    interruptions = None
+    if isinstance(ctx.obj, dict) and ctx.obj.get("owns_process"):
+        interruptions = Interruptions()
+        interruptions.install()
     repeated = {"limits": limits, "models": models, "headers": headers, "body_fields": body_fields}
     options = RunOptions(
         suites=_split(suites),
@@ -220,6 +223,6 @@ def run(
         # click would print "Aborted!" and exit 1, which reads as "conformance failures"
         click.echo("gatecheck: interrupted; the reports written so far say how far the run got", err=True)
         code = EXIT_INTERRUPTED
-    if interruptions.held:
+    if interruptions is not None and interruptions.held:
         click.echo("gatecheck: a signal came while the last reports were written; they are whole", err=True)
     ctx.exit(code)

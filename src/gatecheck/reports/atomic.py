@@ -14,7 +14,7 @@ from typing import Any
 
 from gatecheck.errors import ReportWriteError
 
-__all__ = ["write_bytes", "write_json", "write_text"]
+__all__ = ["overwrite_in_place", "write_bytes", "write_json", "write_text"]
 
 
 def _umask() -> int:
@@ -61,3 +61,19 @@ def write_text(path: Path, text: str) -> None:
 def write_json(path: Path, data: Any) -> None:
     """Replace ``path`` with pretty, key-sorted JSON (stable diffs between runs)."""
     write_text(path, json.dumps(data, indent=2, sort_keys=True, ensure_ascii=False) + "\n")
+
+
+def overwrite_in_place(path: Path, data: bytes) -> None:
+    """Rewrite the existing ``path`` in place: the last resort when the disk takes no new file.
+
+    Not atomic, so only for the one record that must not go on saying ``running`` after a full
+    disk ended the run; truncating first frees the old blocks for the (smaller, compact) new text.
+    """
+    try:
+        with path.open("r+b") as handle:
+            handle.truncate(0)
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+    except OSError as exc:
+        raise ReportWriteError(f"cannot write {path}: {exc.strerror or type(exc).__name__}") from None

@@ -77,6 +77,9 @@ def append_history(report_root: Path, entry: Mapping[str, Any]) -> Path:
     """Add ``entry`` to ``report_root/history/index.jsonl`` (replacing a line with the same run id)."""
     path = report_root / HISTORY_FILE
     lock = path.with_name(f".{path.name}.lock")
+    for part, kind in ((path.parent, "a folder"), (path, "a plain file")):
+        if part.exists() and not (part.is_dir() if part == path.parent else part.is_file()):
+            raise ReportWriteError(f"cannot write {path}: {part} is in the way and is not {kind}")
     try:
         lock.parent.mkdir(parents=True, exist_ok=True)
         with FileLock(lock, timeout=LOCK_WAIT_S):

@@ -18,7 +18,7 @@ import jsonschema
 
 from gatecheck import files
 from gatecheck.errors import UsageError
-from gatecheck.reports.atomic import write_json
+from gatecheck.reports.atomic import overwrite_in_place, write_json
 from gatecheck.reports.causes import root_causes
 from gatecheck.reports.outcomes import NO_CAPABILITY, capability_status, count, pass_rate
 
@@ -138,9 +138,16 @@ def finalize(results: dict[str, Any]) -> dict[str, Any]:
     return results
 
 
-def write_results(run_dir: Path, results: dict[str, Any]) -> Path:
-    """Validate and atomically write ``run_dir/results.json``."""
+def write_results(run_dir: Path, results: dict[str, Any], *, in_place: bool = False) -> Path:
+    """Validate and atomically write ``run_dir/results.json``.
+
+    ``in_place``: rewrite the existing file, compact, when the disk takes no new one (see
+    :func:`~gatecheck.reports.atomic.overwrite_in_place`).
+    """
     validate(results)
     path = run_dir / RESULTS_FILE
-    write_json(path, results)
+    if in_place:
+        overwrite_in_place(path, json.dumps(results, sort_keys=True, separators=(",", ":")).encode("utf-8"))
+    else:
+        write_json(path, results)
     return path

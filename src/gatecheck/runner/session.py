@@ -28,7 +28,7 @@ from gatecheck.reports import outcomes
 from gatecheck.reports.baseline import apply_baseline
 from gatecheck.reports.history import append_history, history_entry
 from gatecheck.reports.markdown import verdict_line
-from gatecheck.reports.results import finalize, write_results
+from gatecheck.reports.results import RESULTS_FILE, finalize, write_results
 from gatecheck.reports.writer import update_latest, write_reports
 from gatecheck.runner import assemble
 from gatecheck.runner.driver import run_sessions
@@ -198,8 +198,14 @@ def _record_write_failure(run: _Run, exc: ReportWriteError) -> None:
         verdict="error",
         error={"kind": "report-write", "message": message},
     )
+    clean = run.redactor.data(finalize(run.results))
     try:
-        write_results(run.run_dir, run.redactor.data(finalize(run.results)))
+        try:
+            write_results(run.run_dir, clean)
+        except ReportWriteError:
+            if not (run.run_dir / RESULTS_FILE).is_file():
+                raise
+            write_results(run.run_dir, clean, in_place=True)  # the disk takes no new file
         update_latest(run.run_dir.parent, run.run_dir)
     except ReportWriteError:
         pass  # nothing more can be written; the one line on stderr is the record
