@@ -223,6 +223,9 @@ def run(
         # click would print "Aborted!" and exit 1, which reads as "conformance failures"
         click.echo("gatecheck: interrupted; the reports written so far say how far the run got", err=True)
         code = EXIT_INTERRUPTED
+    finally:
+        if interruptions is not None:
+            interruptions.settle()  # the exit code is decided: no signal may change it now
     if interruptions is not None and interruptions.held:
         click.echo("gatecheck: a signal came while the last reports were written; they are whole", err=True)
     ctx.exit(code)

@@ -6,7 +6,8 @@ more with the real exit code.  A signal that arrives while those final reports a
 written (a process-group signal often arrives twice: once from CI, once relayed) is held, not
 acted on: interrupting the writing would leave results.json saying ``running``.  From then on
 the exit code is the one results.json records, so the process must not die by a signal either;
-a caller that ends the process right after the run (the CLI) never puts the default handlers back.
+a caller that ends the process right after the run (the CLI) ignores both signals from then on
+(:meth:`Interruptions.settle`) instead of putting the default handlers back.
 """
 
 from __future__ import annotations
@@ -51,6 +52,17 @@ class Interruptions:
     def hold(self) -> None:
         """From now on a signal is remembered, not raised: the final reports are being written."""
         self.holding = True
+
+    def settle(self) -> None:
+        """The run is over and the process about to end: ignore both signals from now on.
+
+        Python puts the default action back for every signal with a Python handler while the
+        interpreter shuts down (``_PySignal_Fini``); a SIGTERM in that stretch would end the
+        process with -15 after results.json recorded another code.  An ignored signal stays ignored.
+        """
+        if threading.current_thread() is threading.main_thread():
+            for signum in _SIGNALS:
+                signal.signal(signum, signal.SIG_IGN)
 
     def _handle(self, signum: int, frame: FrameType | None) -> None:
         if self.holding:
