@@ -35,7 +35,7 @@ pytestmark = [
 SUITES = "errors,models,headers"
 #: One try per stretch of a run (seconds after the readiness marker; the first try's before it):
 #: before it begins, the first suite, mid-run, the last suite, the final reports and after.
-WINDOWS = [(0.0, 0.5), (0.0, 1.5), (1.5, 4.0), (4.0, 6.5), (6.5, 10.0)]
+WINDOWS = [(0.0, 2.5), (0.0, 1.5), (1.5, 4.0), (4.0, 6.5), (6.5, 10.0)]
 GROUP_TRY = 2  # the try that signals the whole process group
 BOUND_S = 120  # bounds, not thresholds: a run takes seconds, an interrupted one less
 

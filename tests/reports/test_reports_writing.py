@@ -34,7 +34,8 @@ def test_a_full_disk_is_a_report_write_error_naming_the_file(
 
 def test_a_file_where_the_history_folder_goes_is_a_report_write_error(tmp_path: Path) -> None:
     (tmp_path / "history").write_text("not a folder\n")
-    with pytest.raises(ReportWriteError, match=r"history/index\.jsonl: .*/history is in the way and is not a folder$"):
+    in_the_way = r"history/index\.jsonl: .*/history is in the way and is not a folder$"
+    with pytest.raises(ReportWriteError, match=in_the_way):
         append_history(tmp_path, {"run_id": "r1"})
 
 

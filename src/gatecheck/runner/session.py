@@ -230,7 +230,8 @@ def execute(
 
     SIGINT and SIGTERM stop the run as *interrupted* (``KeyboardInterrupt`` leaves this function
     once the reports say so).  ``interruptions`` is the caller's policy when it installed one (the
-    CLI, which then never restores the default handlers); otherwise one is installed for the call.
+    CLI, which ignores both signals once the exit code is decided); otherwise one is installed
+    for the call and the previous handlers are put back at its end.
     """
     policy = interruptions or Interruptions()
     installed = interruptions is None and policy.install()
