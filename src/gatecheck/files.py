@@ -186,7 +186,8 @@ def require_mapping(
     """``data`` if it is a mapping with text keys, else ``error``: the type check every caller needs."""
     if not isinstance(data, dict):
         kind = "empty" if data is None else f"a {_kind(data)}"
-        raise error(f"{label}: a {what} must be a mapping at the top level, but the file is {kind}")
+        article = "an" if what[:1].lower() in "aeiou" else "a"
+        raise error(f"{label}: {article} {what} must be a mapping at the top level, but the file is {kind}")
     if bad := next((k for k in data if not isinstance(k, str)), None):
         raise error(f"{label}: a {what} must have text keys, but one key is a {_kind(bad)}: {bad!r:.40}")
     return data
