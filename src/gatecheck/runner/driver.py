@@ -93,7 +93,7 @@ class _Session:
         try:
             result = run_child(
                 argv,
-                env={**child_env(self.plan.limits), "TMPDIR": str(self.run.workdir.temp)},
+                env=child_env(self.plan.limits, tmp=self.run.workdir.temp),
                 keep_fds=(self.run.workdir.lock_fd,),
                 deadline=self.run.deadline,
                 events=events,
