@@ -84,6 +84,14 @@ def _responses(payloads: Payloads) -> StreamedUsage | None:
     return StreamedUsage(response.get("usage"), response, f"the {event['type']} event (event {index})")
 
 
+def _block(event: Mapping[str, Any]) -> Any:
+    """The usage a Messages event carries: message_start in its message, message_delta at its top."""
+    if event.get("type") == "message_start":
+        message = event.get("message")
+        return message.get("usage") if isinstance(message, dict) else None
+    return event.get("usage") if event.get("type") == "message_delta" else None
+
+
 def _messages(payloads: Payloads) -> StreamedUsage | None:
     events = _objects(payloads)
     deltas = [(i, e) for i, e in events if e.get("type") == "message_delta"]
@@ -91,13 +99,11 @@ def _messages(payloads: Payloads) -> StreamedUsage | None:
         return None
     usage: dict[str, Any] = {}
     for _, event in events:
-        block = (event.get("message") or {}).get("usage") if event.get("type") == "message_start" else None
-        block = event.get("usage") if event.get("type") == "message_delta" else block
-        if isinstance(block, dict):
+        if isinstance(block := _block(event), dict):
             usage.update({k: v for k, v in block.items() if v is not None})  # later counts are final
     index, last = deltas[-1]
-    delta = last.get("delta") if isinstance(last.get("delta"), dict) else {}
-    answer = {"stop_reason": delta.get("stop_reason")}
+    delta = last.get("delta")
+    answer = {"stop_reason": delta.get("stop_reason") if isinstance(delta, dict) else None}
     return StreamedUsage(
         usage or None, answer, f"the stream's message_start and message_delta (event {index})"
     )
