@@ -33,6 +33,7 @@ from typing import Any
 import httpx
 import pytest
 
+from gatecheck.check_ids import MOCK_CONTROL
 from gatecheck.errors import GatecheckError
 from gatecheck.plugin.fixtures import Gateway
 from gatecheck.profiles import Profile
@@ -74,7 +75,7 @@ def accounting_timeout(gateway: Gateway) -> float:
 
 def _put_plan(mock_control: httpx.Client, entries: list[dict[str, Any]]) -> None:
     response = mock_control.put("fault-plan", json={"fault_plan": entries})
-    expect_status(response, 200, "PUT /_mock/fault-plan", check="mock-control")
+    expect_status(response, 200, "PUT /_mock/fault-plan", check=MOCK_CONTROL)
 
 
 @pytest.fixture

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -13,6 +14,14 @@ from suite_runs import SuiteRunner, session_runner
 ROOT = Path(__file__).resolve().parent.parent
 
 pytest_plugins = ["pytester"]
+
+# Hundreds of the tests start Python subprocesses (suite runs, `gatecheck run`, the mock) that
+# import the same modules.  Where the environment forbids bytecode caches (some CI images and
+# sandboxes set PYTHONDONTWRITEBYTECODE), every one of them would compile gatecheck, its
+# assertion-rewritten plugin modules and the suites from source again: about 0.8 CPU-seconds a
+# process on this machine.  Caches change no behaviour, so the tests allow them.
+os.environ.pop("PYTHONDONTWRITEBYTECODE", None)
+sys.dont_write_bytecode = False
 
 
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:

@@ -2,13 +2,16 @@
 
 Modelled on schemathesis' failures: a typed ``AssertionError`` with a fixed ``title``, a
 message in "Expected … / Received …" form and a stable ``key`` (scenario or operation + check)
-that baselines and drift reports compare, never the message text.
+that baselines and drift reports compare, never the message text.  The check is a registered id
+(:mod:`gatecheck.check_ids`), never a string made up at the raise.
 """
 
 from __future__ import annotations
 
 import json
 from typing import Any
+
+from gatecheck.check_ids import CheckId, failure_key
 
 __all__ = ["ContractViolation", "excerpt"]
 
@@ -32,7 +35,7 @@ class ContractViolation(AssertionError):
         *,
         expected: str,
         received: Any,
-        check: str,
+        check: CheckId,
         operation: str | None = None,
         details: dict[str, Any] | None = None,
     ) -> None:
@@ -47,7 +50,7 @@ class ContractViolation(AssertionError):
     @property
     def key(self) -> str:
         """Stable identity for baselines and drift: never includes message text."""
-        return f"{self.operation or '*'}::{self.check}"
+        return failure_key(self.operation, self.check)
 
     @property
     def message(self) -> str:

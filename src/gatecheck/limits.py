@@ -32,7 +32,15 @@ from __future__ import annotations
 import json
 import os
 from dataclasses import asdict, dataclass, fields, replace
+from typing import Literal
 
+from gatecheck.check_ids import (
+    STREAM_LIMIT_BYTES,
+    STREAM_LIMIT_DURATION,
+    STREAM_LIMIT_EVENTS,
+    STREAM_LIMIT_GAP,
+    CheckId,
+)
 from gatecheck.errors import TargetTimeout, UsageError
 from gatecheck.failures import ContractViolation
 
@@ -41,6 +49,7 @@ __all__ = [
     "SLOW_STREAM_CHECKS",
     "AnswerLimitExceeded",
     "Limits",
+    "StreamLimit",
     "StreamLimitExceeded",
     "TargetNotAnswering",
     "current_limits",
@@ -48,7 +57,15 @@ __all__ = [
 ]
 
 #: Stream limits that mean "too slow" rather than "too much": the breaker counts them as timeouts.
-SLOW_STREAM_CHECKS = ("stream-limit-gap", "stream-limit-duration")
+SLOW_STREAM_CHECKS = (STREAM_LIMIT_GAP, STREAM_LIMIT_DURATION)
+StreamLimit = Literal["duration", "gap", "events", "bytes"]
+#: The check each stream limit's crossing fails, by the limit's name.
+STREAM_LIMIT_CHECKS: dict[StreamLimit, CheckId] = {
+    "duration": STREAM_LIMIT_DURATION,
+    "gap": STREAM_LIMIT_GAP,
+    "events": STREAM_LIMIT_EVENTS,
+    "bytes": STREAM_LIMIT_BYTES,
+}
 #: Environment variable that carries a run's limits (JSON) to its suite processes.
 ENV = "GATECHECK_LIMITS"
 MIB = 1024 * 1024
@@ -119,12 +136,12 @@ class AnswerLimitExceeded(Exception):
 class StreamLimitExceeded(ContractViolation):
     """A streamed answer did not end within the run's limits: a stream must end."""
 
-    def __init__(self, what: str, operation: str, *, limit: str, expected: str) -> None:
+    def __init__(self, what: str, operation: str, *, limit: StreamLimit, expected: str) -> None:
         super().__init__(
             "Stream did not end within the run's limits",
             expected=expected,
             received=what,
-            check=f"stream-limit-{limit}",
+            check=STREAM_LIMIT_CHECKS[limit],
             operation=operation,
         )
 

@@ -15,7 +15,7 @@ import zlib
 from collections.abc import Callable, Iterable, Iterator
 
 from gatecheck.budget import DEFAULT_CEILING
-from gatecheck.limits import AnswerLimitExceeded, Limits, StreamLimitExceeded
+from gatecheck.limits import AnswerLimitExceeded, Limits, StreamLimit, StreamLimitExceeded
 
 __all__ = [
     "DECODED_CHUNK",
@@ -143,7 +143,7 @@ class ReadGuard:
             )
         self.check_time()
 
-    def _stream_limit(self, limit: str, what: str, expected: str) -> None:
+    def _stream_limit(self, limit: StreamLimit, what: str, expected: str) -> None:
         raise StreamLimitExceeded(
             f"{what}; stopped reading after {self.elapsed:.1f} s",
             self.operation,

@@ -13,6 +13,14 @@ from dataclasses import dataclass
 import httpx
 import pytest
 
+from gatecheck.check_ids import (
+    GENERATION_COST,
+    GENERATION_STATUS,
+    GENERATION_TOKENS,
+    SPEND_GROWTH,
+    SPEND_REPORT,
+    SPEND_REPORT_STATUS,
+)
 from gatecheck.checks.cost import COST_TOLERANCE, check_cost_consistent, check_usage_cost, is_number
 from gatecheck.failures import ContractViolation
 from gatecheck.plugin.fixtures import Gateway
@@ -64,19 +72,19 @@ def test_generation_stats_agree_with_usage(
 
     def agrees() -> None:
         reply = client.get(path, params={"id": generation_id})
-        expect_status(reply, 200, op, check="generation-status")
+        expect_status(reply, 200, op, check=GENERATION_STATUS)
         record = json_object(reply, op)
         for name, usage_field in (("prompt", "prompt_tokens"), ("completion", "completion_tokens")):
-            counted = require(record, GENERATION_FIELDS[name], operation=op, check="generation-tokens")
+            counted = require(record, GENERATION_FIELDS[name], operation=op, check=GENERATION_TOKENS)
             if counted != usage.get(usage_field):
                 raise ContractViolation(
                     f"Generation {GENERATION_FIELDS[name]} disagrees with usage.{usage_field}",
                     expected=f"{usage.get(usage_field)!r} (the answer's usage.{usage_field})",
                     received=f"{GENERATION_FIELDS[name]}: {counted!r}",
-                    check="generation-tokens",
+                    check=GENERATION_TOKENS,
                     operation=op,
                 )
-        total = require(record, GENERATION_FIELDS["cost"], operation=op, check="generation-cost")
+        total = require(record, GENERATION_FIELDS["cost"], operation=op, check=GENERATION_COST)
         check_cost_consistent(
             usage["cost"], total if is_number(total) else float("nan"), operation=op, where="usage.cost",
             basis=f"{GENERATION_FIELDS['cost']} of generation {generation_id}",
@@ -114,8 +122,8 @@ def _org_spend(profile: Profile) -> SpendReport:
 
 def _spent(management_client: httpx.Client, report: SpendReport) -> float:
     response = management_client.get(report.path)
-    expect_status(response, 200, report.op, check="spend-report-status")
-    body = json_object(response, report.op, check="spend-report")
+    expect_status(response, 200, report.op, check=SPEND_REPORT_STATUS)
+    body = json_object(response, report.op, check=SPEND_REPORT)
     try:
         value = json_pointer(body, report.pointer)
     except KeyError:
@@ -125,7 +133,7 @@ def _spent(management_client: httpx.Client, report: SpendReport) -> float:
             f"Spend at {report.pointer} is missing or not a number",
             expected=f"{report.pointer}: the spend in USD, as a number",
             received=body,
-            check="spend-report",
+            check=SPEND_REPORT,
             operation=report.op,
         )
     return float(value)
@@ -146,7 +154,7 @@ def _grows_by(
             "Spend did not grow by the request's cost",
             expected=f"{report.pointer} to grow by at least {cost:.10g} USD (the request's usage.cost)",
             received=f"{report.pointer}: {before:.10g} before, {after:.10g} after",
-            check="spend-growth",
+            check=SPEND_GROWTH,
             operation=report.op,
         )
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import httpx
 import pytest
 
+from gatecheck.check_ids import EMBEDDINGS_USAGE
 from gatecheck.checks.cost import check_usage_cost
 from gatecheck.failures import ContractViolation
 from gatecheck.profiles import Profile
@@ -25,7 +26,7 @@ def test_embeddings_report_usage(client: httpx.Client, profile: Profile) -> None
             "Embeddings answer lacks token usage",
             expected="usage.prompt_tokens and usage.total_tokens, positive integers",
             received=f"usage: {usage!r}",
-            check="embeddings-usage",
+            check=EMBEDDINGS_USAGE,
             operation=op,
         )
     if profile.claims("usage-cost"):

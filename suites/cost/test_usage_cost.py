@@ -12,6 +12,7 @@ from typing import Any
 import httpx
 import pytest
 
+from gatecheck.check_ids import USAGE
 from gatecheck.checks import stream as stream_checks
 from gatecheck.checks.cost import check_cost_consistent, check_usage_cost, expected_cost
 from gatecheck.profiles import Profile
@@ -26,7 +27,7 @@ def _plain_usage(
     response = client.post(chat_path, json=chat_request(profile))
     expect_status(response, 200, chat_op)
     answer = json_object(response, chat_op)
-    return str(answer.get("model")), require(answer, "usage", operation=chat_op, check="usage")
+    return str(answer.get("model")), require(answer, "usage", operation=chat_op, check=USAGE)
 
 
 def _streamed_usage(
@@ -70,8 +71,8 @@ def test_cost_matches_the_catalog_price(
     model, usage = read(client, profile, chat_path, chat_op)
     cost = check_usage_cost(usage, operation=chat_op)
     record = model_record(client, profile, model)
-    prompt = require(usage, "prompt_tokens", operation=chat_op, check="usage")
-    completion = require(usage, "completion_tokens", operation=chat_op, check="usage")
+    prompt = require(usage, "prompt_tokens", operation=chat_op, check=USAGE)
+    completion = require(usage, "completion_tokens", operation=chat_op, check=USAGE)
     check_cost_consistent(
         cost,
         expected_cost(record, prompt, completion, profile),

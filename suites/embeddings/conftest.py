@@ -15,6 +15,7 @@ from typing import Any
 import httpx
 import pytest
 
+from gatecheck.check_ids import EMBEDDINGS_SHAPE
 from gatecheck.failures import ContractViolation
 from gatecheck.plugin.fixtures import Gateway
 from gatecheck.profiles import Profile
@@ -52,7 +53,7 @@ def read_embeddings(response: httpx.Response, op: str, what: str = "An embedding
             "Embeddings answer has no list of vectors",
             expected='data: [{"index": n, "embedding": [numbers...]}, ...]',
             received=response.text,
-            check="embeddings-shape",
+            check=EMBEDDINGS_SHAPE,
             operation=op,
         )
     return Embedded(op, response, data)

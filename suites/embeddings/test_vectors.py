@@ -15,6 +15,16 @@ from typing import Any
 import httpx
 import pytest
 
+from gatecheck.check_ids import (
+    EMBEDDING_DIMENSION,
+    EMBEDDING_DIMENSIONS_PARAM,
+    EMBEDDING_FINITE,
+    EMBEDDINGS_EMPTY_INPUT,
+    EMBEDDINGS_INPUT_FORMS,
+    EMBEDDINGS_ORDER,
+    EMBEDDINGS_USAGE,
+    CheckId,
+)
 from gatecheck.checks.cost import is_number
 from gatecheck.checks.envelope import check_error_envelope
 from gatecheck.failures import ContractViolation
@@ -48,7 +58,7 @@ def _dimensions(profile: Profile, key: str) -> int:
     return int(size)
 
 
-def _check_lengths(answer: Embedded, size: int, title: str, check: str) -> None:
+def _check_lengths(answer: Embedded, size: int, title: str, *, check: CheckId) -> None:
     lengths = [len(vector) for vector in answer.vectors]
     if not lengths or any(n != size for n in lengths):
         raise ContractViolation(
@@ -70,7 +80,7 @@ def test_one_vector_per_input_in_input_order(
             "Embeddings are not one per input in input order",
             expected=f"{len(texts)} items with index {list(range(len(texts)))}, in that order",
             received=f"index values {indices}",
-            check="embeddings-order",
+            check=EMBEDDINGS_ORDER,
             operation=batch.op,
         )
     alone = reference.vectors[0] if reference.vectors else []
@@ -80,7 +90,7 @@ def test_one_vector_per_input_in_input_order(
             "The first vector is not the first input's",
             expected=f"data[0] ≈ {texts[0]!r} embedded alone (cosine >= {SAME_TEXT_SIMILARITY})",
             received="cosine with it, by position: " + ", ".join(f"{s:.3f}" for s in similarity),
-            check="embeddings-order",
+            check=EMBEDDINGS_ORDER,
             operation=batch.op,
         )
 
@@ -88,7 +98,7 @@ def test_one_vector_per_input_in_input_order(
 def test_vectors_have_the_models_dimension(batch: Embedded, profile: Profile) -> None:
     """Every vector has the embedding model's dimension"""
     size = _dimensions(profile, "dimensions")
-    _check_lengths(batch, size, f"Vectors are not {size}-dimensional", "embedding-dimension")
+    _check_lengths(batch, size, f"Vectors are not {size}-dimensional", check=EMBEDDING_DIMENSION)
 
 
 def test_dimensions_parameter_is_honoured(
@@ -97,7 +107,7 @@ def test_dimensions_parameter_is_honoured(
     """A request for fewer dimensions gets vectors of exactly that length"""
     size = _dimensions(profile, "reduced_dimensions")
     answer = embed_texts(list(texts[:2]), dimensions=size)
-    _check_lengths(answer, size, f"dimensions: {size} is ignored", "embedding-dimensions-param")
+    _check_lengths(answer, size, f"dimensions: {size} is ignored", check=EMBEDDING_DIMENSIONS_PARAM)
 
 
 def test_vectors_are_finite_numbers(batch: Embedded) -> None:
@@ -113,7 +123,7 @@ def test_vectors_are_finite_numbers(batch: Embedded) -> None:
             "Vectors hold values that are not finite numbers",
             expected="every element a finite JSON number",
             received=bad[:10],
-            check="embedding-finite",
+            check=EMBEDDING_FINITE,
             operation=batch.op,
         )
 
@@ -127,7 +137,7 @@ def test_embedding_usage_is_reported(batch: Embedded) -> None:
             "Embeddings answer lacks token usage",
             expected="usage.prompt_tokens and usage.total_tokens, positive integers",
             received=f"usage: {usage!r}",
-            check="embeddings-usage",
+            check=EMBEDDINGS_USAGE,
             operation=batch.op,
         )
 
@@ -143,7 +153,7 @@ def test_string_and_array_inputs_are_both_accepted(
             "Input forms give the wrong number of vectors",
             expected=f"1 vector for a string, {len(texts)} for an array of {len(texts)}",
             received=counts,
-            check="embeddings-input-forms",
+            check=EMBEDDINGS_INPUT_FORMS,
             operation=single.op,
         )
 
@@ -159,7 +169,7 @@ def test_empty_input_is_refused(client: httpx.Client, profile: Profile) -> None:
             response,
             400,
             op,
-            check="embeddings-empty-input",
+            check=EMBEDDINGS_EMPTY_INPUT,
             title=f"Empty input {empty!r} is not refused with 400",
         )
         check_error_envelope(response, operation=op)

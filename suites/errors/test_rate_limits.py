@@ -17,6 +17,7 @@ from collections.abc import Callable
 import httpx
 import pytest
 
+from gatecheck.check_ids import RATE_LIMIT_STATUS
 from gatecheck.checks.envelope import check_error_envelope
 from gatecheck.checks.rate_limits import check_retry_after, check_sightings
 from gatecheck.plugin.fixtures import Gateway
@@ -55,7 +56,7 @@ def test_rate_limited_answer_carries_retry_after(
     # No sampling options: a route may refuse those (o-series: temperature) before it rate-limits.
     body = {k: v for k, v in chat_request(profile, model=model).items() if k not in ("temperature", "seed")}
     response = client.post(chat_path, json=body)
-    expect_status(response, 429, chat_op, check="rate-limit-status")
+    expect_status(response, 429, chat_op, check=RATE_LIMIT_STATUS)
     check_error_envelope(response, operation=chat_op)
     value = response.headers.get("retry-after")
     if value is None and not profile.claims("rate-limits"):

@@ -19,6 +19,7 @@ from typing import Any
 import httpx
 import pytest
 
+from gatecheck.check_ids import MOCK_CONTROL
 from gatecheck.checks.stream import content_chunks
 from gatecheck.failures import excerpt
 from gatecheck.plugin.fixtures import Gateway, target_for
@@ -159,7 +160,7 @@ class Fallbacks:
             {"model": m, "failure": trigger, **({"provider": provider} if provider else {})} for m in models
         ]
         response = self.control.put("fault-plan", json={"fault_plan": entries})
-        expect_status(response, 200, "PUT /_mock/fault-plan", check="mock-control")
+        expect_status(response, 200, "PUT /_mock/fault-plan", check=MOCK_CONTROL)
 
     def install_policies(self) -> None:
         """Give the mock the profile's fallback policies, each as [primary, secondary]."""
@@ -168,7 +169,7 @@ class Fallbacks:
         chain = [self.spec["primary"], self.spec["secondary"]]
         policies = {name: chain for name in self.spec["policies"].values()}
         response = self.control.put("fallback-policies", json={"fallback_policies": policies})
-        expect_status(response, 200, "PUT /_mock/fallback-policies", check="mock-control")
+        expect_status(response, 200, "PUT /_mock/fallback-policies", check=MOCK_CONTROL)
 
 
 @pytest.fixture

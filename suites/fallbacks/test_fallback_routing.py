@@ -6,6 +6,13 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 
+from gatecheck.check_ids import (
+    FALLBACK_COST,
+    FALLBACK_EXHAUSTED_STATUS,
+    FALLBACK_MODEL_REPORTED,
+    FALLBACK_SERVED,
+    FALLBACK_SWITCHED_OFF,
+)
 from gatecheck.checks.cost import COST_TOLERANCE, check_usage_cost, expected_cost
 from gatecheck.checks.envelope import check_error_envelope
 from gatecheck.failures import ContractViolation
@@ -29,7 +36,7 @@ def _served_by_secondary(fallbacks: Fallbacks, answer: Answer, why: str) -> None
             f"{why}, and no fallback answered",
             expected=f"HTTP 200 from the next candidate, {fallbacks.secondary}",
             received=answer.described,
-            check="fallback-served",
+            check=FALLBACK_SERVED,
             operation=fallbacks.chat_op,
         )
     wrong = sorted({model for model in answer.models if model != fallbacks.secondary}) or (
@@ -40,7 +47,7 @@ def _served_by_secondary(fallbacks: Fallbacks, answer: Answer, why: str) -> None
             f"Fallback answer names {', '.join(wrong)} instead of the fallback model",
             expected=f"model: {fallbacks.secondary} (the candidate that answered)",
             received=f"model: {', '.join(wrong)}",
-            check="fallback-model-reported",
+            check=FALLBACK_MODEL_REPORTED,
             operation=fallbacks.chat_op,
         )
 
@@ -80,7 +87,7 @@ def test_fallback_is_billed_at_the_answering_models_price(fallbacks: Fallbacks, 
         else "Fallback answer's usage.cost disagrees with the answering model's price",
         expected=f"{wanted:.10g} USD {COST_TOLERANCE}, the tokens at {fallbacks.secondary}'s catalog price",
         received=f"usage.cost: {cost:.10g} USD" + (f", {fallbacks.primary}'s price" if at_primary else ""),
-        check="fallback-cost",
+        check=FALLBACK_COST,
         operation=fallbacks.chat_op,
     )
 
@@ -99,7 +106,7 @@ def test_fallbacks_switched_off_return_the_error(fallbacks: Fallbacks) -> None:
             f"Fallbacks off and the provider failed, yet the answer is HTTP {response.status_code}",
             expected=f"an error status with an envelope: {provider}, the one provider allowed, failed",
             received=describe(response),
-            check="fallback-switched-off",
+            check=FALLBACK_SWITCHED_OFF,
             operation=fallbacks.chat_op,
         )
     check_error_envelope(response, operation=fallbacks.chat_op)
@@ -115,7 +122,7 @@ def test_all_candidates_failing_is_an_error(fallbacks: Fallbacks) -> None:
             f"Every candidate failed, yet the answer is HTTP {response.status_code}",
             expected=f"HTTP {' or '.join(map(str, statuses))} with an error envelope",
             received=describe(response),
-            check="fallback-exhausted-status",
+            check=FALLBACK_EXHAUSTED_STATUS,
             operation=fallbacks.chat_op,
         )
     check_error_envelope(response, operation=fallbacks.chat_op)

@@ -17,6 +17,17 @@ from typing import Any
 import httpx
 import pytest
 
+from gatecheck.check_ids import (
+    CHECK_IDS,
+    GUARDRAIL_ASSIGN,
+    GUARDRAIL_ASSIGNMENTS,
+    GUARDRAIL_ASSIGNMENTS_STATUS,
+    GUARDRAIL_CREATE_BODY,
+    GUARDRAIL_CREATE_STATUS,
+    GUARDRAIL_UNASSIGN,
+    KEY_LIST_STATUS,
+    CheckId,
+)
 from gatecheck.checks.envelope import error_message
 from gatecheck.failures import ContractViolation
 from gatecheck.plugin.fixtures import Gateway
@@ -102,7 +113,7 @@ class Governance:
         for _ in range(MAX_KEY_PAGES):
             params = {page_param: offset} if page_param else {}
             response = self.admin.get(self.profile.path("keys"), params=params)
-            expect_status(response, 200, op, check="key-list-status")
+            expect_status(response, 200, op, check=KEY_LIST_STATUS)
             try:
                 page = json_pointer(json_object(response, op), spec.get("list_pointer", "/data"))
             except KeyError:
@@ -125,7 +136,7 @@ class Governance:
             response.read()
             return response
 
-    def served(self, key: str, model: str | None, *, why: str, check: str) -> None:
+    def served(self, key: str, model: str | None, *, why: str, check: CheckId) -> None:
         """Inference with ``key`` for ``model`` (None: the profile's) answers 200, within the settle time."""
 
         def attempt() -> None:
@@ -144,11 +155,12 @@ class Governance:
         statuses: Collection[int],
         *,
         why: str,
-        check: str,
+        check: CheckId,
         naming: Collection[str] = (),
     ) -> None:
         """Inference with ``key`` for ``model`` is refused with ``statuses`` and an error envelope
         whose message names one of ``naming`` (when given), within the settle time."""
+        message_check = CHECK_IDS.part(check, "message")
 
         def attempt() -> None:
             response = self.infer(key, model)
@@ -160,7 +172,7 @@ class Governance:
                     "Refusal does not say what refused it",
                     expected=f"an error message naming one of: {', '.join(naming)}",
                     received=message,
-                    check=f"{check}-message",
+                    check=message_check,
                     operation=self.chat_op,
                 )
 
@@ -173,7 +185,7 @@ class Governance:
         names = self.rails["fields"]
         return {names.get(name, name): value for name, value in logical.items()}
 
-    def guardrail_record(self, response: httpx.Response, op: str, *, check: str) -> dict[str, Any]:
+    def guardrail_record(self, response: httpx.Response, op: str, *, check: CheckId) -> dict[str, Any]:
         """The guardrail in a create, get or patch answer, with its id."""
         spec = self.rails
         answer = json_object(response, op, check=check)
@@ -196,8 +208,8 @@ class Governance:
         logical.setdefault("name", new_name())
         op = self.op("POST", "guardrails")
         response = self.admin.post(self.profile.path("guardrails"), json=self.guardrail_body(**logical))
-        expect_status(response, (200, 201), op, check="guardrail-create-status")
-        record = self.guardrail_record(response, op, check="guardrail-create-body")
+        expect_status(response, (200, 201), op, check=GUARDRAIL_CREATE_STATUS)
+        record = self.guardrail_record(response, op, check=GUARDRAIL_CREATE_BODY)
         self.guardrails.append(str(record[self.rails["id_field"]]))
         return record
 
@@ -210,7 +222,7 @@ class Governance:
         op = self.op("POST", call["path"])
         body = {call["ids_field"]: key_ids}
         response = self.admin.post(self.profile.path(call["path"], id=rail_id), json=body)
-        expect_status(response, 200, op, check="guardrail-unassign" if remove else "guardrail-assign")
+        expect_status(response, 200, op, check=GUARDRAIL_UNASSIGN if remove else GUARDRAIL_ASSIGN)
         return json_object(response, op).get(call["count_field"])
 
     def assigned(self, rail_id: str) -> tuple[list[str], Any]:
@@ -218,8 +230,8 @@ class Governance:
         listing = self.rails["assignments"]
         op = self.op("GET", listing["path"])
         response = self.admin.get(self.profile.path(listing["path"], id=rail_id))
-        expect_status(response, 200, op, check="guardrail-assignments-status")
-        body = json_object(response, op, check="guardrail-assignments")
+        expect_status(response, 200, op, check=GUARDRAIL_ASSIGNMENTS_STATUS)
+        body = json_object(response, op, check=GUARDRAIL_ASSIGNMENTS)
         try:
             rows = json_pointer(body, listing["list_pointer"])
         except KeyError:

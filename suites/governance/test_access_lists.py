@@ -11,6 +11,8 @@ from typing import TYPE_CHECKING
 
 import pytest
 
+from gatecheck.check_ids import ACCESS_LIST, ACCESS_LISTED
+
 if TYPE_CHECKING:
     from conftest import Governance  # the fixture's type, for readers and type checkers only
 
@@ -31,6 +33,6 @@ def test_access_list_limits_the_key_to_its_models(governance: Governance) -> Non
         )
     allowed, other = governance.models()
     key = governance.new_key(**{spec["key_field"]: [allowed]})
-    governance.served(key.value, allowed, why=f"{allowed} is on the key's access list", check="access-listed")
+    governance.served(key.value, allowed, why=f"{allowed} is on the key's access list", check=ACCESS_LISTED)
     why = f"The key's access list ({spec['key_field']}) holds only {allowed}"
-    governance.refused(key.value, other, spec.get("refused_statuses", (403,)), why=why, check="access-list")
+    governance.refused(key.value, other, spec.get("refused_statuses", (403,)), why=why, check=ACCESS_LIST)

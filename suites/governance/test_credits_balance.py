@@ -15,6 +15,14 @@ from typing import Any
 import httpx
 import pytest
 
+from gatecheck.check_ids import (
+    CREDITS_BALANCE,
+    CREDITS_BODY,
+    CREDITS_NUMBERS,
+    CREDITS_STATUS,
+    CREDITS_USAGE_GROWTH,
+    PAID_REQUEST,
+)
 from gatecheck.checks.cost import COST_TOLERANCE, check_usage_cost, is_number
 from gatecheck.failures import ContractViolation
 from gatecheck.profiles import Profile
@@ -35,8 +43,8 @@ def _credits(management_client: httpx.Client, profile: Profile) -> tuple[float, 
     spec = _spec(profile)
     op = operation("GET", profile.paths[spec["path"]])
     response = management_client.get(profile.path(spec["path"]))
-    expect_status(response, 200, op, check="credits-status")
-    body = json_object(response, op, check="credits-body")
+    expect_status(response, 200, op, check=CREDITS_STATUS)
+    body = json_object(response, op, check=CREDITS_BODY)
     values = []
     for pointer in (spec["total_pointer"], spec["usage_pointer"]):
         try:
@@ -48,7 +56,7 @@ def _credits(management_client: httpx.Client, profile: Profile) -> tuple[float, 
                 f"Credits field {pointer} is not a non-negative number",
                 expected=f"{pointer}: a finite number of USD >= 0",
                 received=body,
-                check="credits-numbers",
+                check=CREDITS_NUMBERS,
                 operation=op,
             )
         values.append(float(value))
@@ -64,7 +72,7 @@ def test_credits_report_a_consistent_balance(management_client: httpx.Client, pr
             "Credits used exceed the credits bought",
             expected=f"{spec['usage_pointer']} <= {spec['total_pointer']} (usage is paid from credits)",
             received=f"{spec['usage_pointer']}: {used:.10g}, {spec['total_pointer']}: {total:.10g}",
-            check="credits-balance",
+            check=CREDITS_BALANCE,
             operation=operation("GET", profile.paths[spec["path"]]),
         )
 
@@ -81,7 +89,7 @@ def test_credits_usage_grows_after_a_paid_request(
     spec = _spec(profile)
     _, before = _credits(management_client, profile)
     response = client.post(chat_path, json=chat_request(profile))
-    expect_status(response, 200, chat_op, check="paid-request")
+    expect_status(response, 200, chat_op, check=PAID_REQUEST)
     cost = None
     if profile.claims("usage-cost"):
         cost = check_usage_cost(json_object(response, chat_op).get("usage"), operation=chat_op)
@@ -98,7 +106,7 @@ def test_credits_usage_grows_after_a_paid_request(
                     f"at least {cost:.10g} USD (the request's usage.cost)" if cost is not None else "its cost"
                 ),
                 received=f"{spec['usage_pointer']}: {before:.10g} before, {after:.10g} after",
-                check="credits-usage-growth",
+                check=CREDITS_USAGE_GROWTH,
                 operation=operation("GET", profile.paths[spec["path"]]),
             )
 

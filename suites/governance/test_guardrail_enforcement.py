@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 
+from gatecheck.check_ids import GUARDRAIL_BUDGET, GUARDRAIL_LISTED, GUARDRAIL_MODELS, GUARDRAIL_UNASSIGNED
 from gatecheck.scenario import CreatedKey
 
 if TYPE_CHECKING:
@@ -40,7 +41,7 @@ def _refuses_other_models(governance: Governance, key: CreatedKey, rail: dict[st
         other,
         governance.rails.get("model_refused_statuses", (403,)),
         why=f"The key's guardrail allows only {allowed}",
-        check="guardrail-models",
+        check=GUARDRAIL_MODELS,
         naming=[n for n in (other, name, governance.rail_id(rail), "guardrail") if n],
     )
 
@@ -51,7 +52,7 @@ def test_guardrail_allowed_models_limit_the_key(governance: Governance) -> None:
     key, rail = _guarded_key(governance, models=[allowed])
     _refuses_other_models(governance, key, rail)
     why = f"{allowed} is in the guardrail's allowed_models"
-    governance.served(key.value, allowed, why=why, check="guardrail-listed")
+    governance.served(key.value, allowed, why=why, check=GUARDRAIL_LISTED)
 
 
 def test_guardrail_budget_refuses_with_402(governance: Governance) -> None:
@@ -65,7 +66,7 @@ def test_guardrail_budget_refuses_with_402(governance: Governance) -> None:
         model,
         governance.rails.get("budget_refused_statuses", (402,)),
         why=f"The key's guardrail has limit_usd {budget:g}, below the cost of one request",
-        check="guardrail-budget",
+        check=GUARDRAIL_BUDGET,
     )
 
 
@@ -76,4 +77,4 @@ def test_unassigning_the_guardrail_restores_access(governance: Governance) -> No
     _refuses_other_models(governance, key, rail)
     governance.assign(governance.rail_id(rail), [key.id], remove=True)
     why = f"The key was removed from the guardrail that allowed only {allowed}"
-    governance.served(key.value, other, why=why, check="guardrail-unassigned")
+    governance.served(key.value, other, why=why, check=GUARDRAIL_UNASSIGNED)

@@ -8,6 +8,20 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 
+from gatecheck.check_ids import (
+    GUARDRAIL_ASSIGNMENT_COUNT,
+    GUARDRAIL_ASSIGNMENTS,
+    GUARDRAIL_DELETED_GET,
+    GUARDRAIL_GET_BODY,
+    GUARDRAIL_GET_FIELDS,
+    GUARDRAIL_GET_STATUS,
+    GUARDRAIL_LIST,
+    GUARDRAIL_LIST_STATUS,
+    GUARDRAIL_LISTED,
+    GUARDRAIL_PATCHED_FIELDS,
+    GUARDRAIL_UPDATE_STATUS,
+    CheckId,
+)
 from gatecheck.checks.envelope import check_error_envelope
 from gatecheck.failures import ContractViolation
 from gatecheck.scenario import describe, expect_status, json_object, json_pointer
@@ -34,13 +48,13 @@ def _differs(sent: Any, received: Any) -> bool:
 
 
 def _expect_fields(
-    governance: Governance, rail_id: str, wanted: dict[str, Any], *, title: str, check: str
+    governance: Governance, rail_id: str, wanted: dict[str, Any], *, title: str, check: CheckId
 ) -> None:
     """Get the guardrail and compare each logical field with what was sent."""
     op = governance.op("GET", "guardrail")
     response = governance.admin.get(governance.profile.path("guardrail", id=rail_id))
-    expect_status(response, 200, op, check="guardrail-get-status")
-    record = governance.guardrail_record(response, op, check="guardrail-get-body")
+    expect_status(response, 200, op, check=GUARDRAIL_GET_STATUS)
+    record = governance.guardrail_record(response, op, check=GUARDRAIL_GET_BODY)
     names = governance.rails["fields"]
     problems = [
         f"{names[field]}: sent {value!r}, got {record.get(names[field], '(absent)')!r}"
@@ -65,9 +79,9 @@ def _listed(governance: Governance, rail_id: str) -> None:
     for _ in range(MAX_PAGES):
         params = {spec["list_page_param"]: len(seen)} if spec.get("list_page_param") else {}
         response = governance.admin.get(governance.profile.path("guardrails"), params=params)
-        expect_status(response, 200, op, check="guardrail-list-status")
+        expect_status(response, 200, op, check=GUARDRAIL_LIST_STATUS)
         try:
-            rows = json_pointer(json_object(response, op, check="guardrail-list"), spec["list_pointer"])
+            rows = json_pointer(json_object(response, op, check=GUARDRAIL_LIST), spec["list_pointer"])
         except KeyError:
             rows = None
         page = [str(r.get(spec["id_field"])) for r in rows or () if isinstance(r, dict)]
@@ -79,7 +93,7 @@ def _listed(governance: Governance, rail_id: str) -> None:
             "Guardrail list does not include a guardrail just made",
             expected=f"{spec['id_field']} {rail_id} among the guardrails at {spec['list_pointer']}",
             received=f"{len(seen)} guardrails listed: {', '.join(seen[:20]) or 'none'}",
-            check="guardrail-listed",
+            check=GUARDRAIL_LISTED,
             operation=op,
         )
 
@@ -91,17 +105,17 @@ def test_guardrail_crud_round_trip(governance: Governance) -> None:
     rail_id = governance.rail_id(governance.new_guardrail(**created))
     _expect_fields(
         governance, rail_id, created, title="Get does not return the fields the guardrail was created with",
-        check="guardrail-get-fields",
+        check=GUARDRAIL_GET_FIELDS,
     )  # fmt: skip
     patch = {"description": "patched by gatecheck", "models": [allowed, other], "budget": 7.5}
     method = governance.rails.get("update_method", "PATCH")
     op = governance.op(method, "guardrail")
     path = governance.profile.path("guardrail", id=rail_id)
     response = governance.admin.request(method, path, json=governance.guardrail_body(**patch))
-    expect_status(response, 200, op, check="guardrail-update-status")
+    expect_status(response, 200, op, check=GUARDRAIL_UPDATE_STATUS)
     _expect_fields(
         governance, rail_id, patch, title="Get does not return the guardrail's patched fields",
-        check="guardrail-patched-fields",
+        check=GUARDRAIL_PATCHED_FIELDS,
     )  # fmt: skip
     _listed(governance, rail_id)
     op = governance.op("DELETE", "guardrail")
@@ -112,7 +126,7 @@ def test_guardrail_crud_round_trip(governance: Governance) -> None:
             f"Deleted guardrail still reads as HTTP {gone.status_code}",
             expected=f"HTTP {missing} with an error envelope: the guardrail no longer exists",
             received=describe(gone),
-            check="guardrail-deleted-get",
+            check=GUARDRAIL_DELETED_GET,
             operation=governance.op("GET", "guardrail"),
         )
     check_error_envelope(gone, operation=governance.op("GET", "guardrail"))
@@ -126,7 +140,7 @@ def _count(governance: Governance, reported: Any, expected: int, *, remove: bool
             f"{call['count_field']} says {reported!r} keys were {verb}; the request {verb} {expected}",
             expected=f"{call['count_field']}: {expected} (the keys this request {verb})",
             received=f"{call['count_field']}: {reported!r}",
-            check="guardrail-assignment-count",
+            check=GUARDRAIL_ASSIGNMENT_COUNT,
             operation=governance.op("POST", call["path"]),
         )
 
@@ -140,7 +154,7 @@ def _holds(governance: Governance, rail_id: str, key_ids: list[str]) -> None:
             expected=f"{len(key_ids)} keys ({', '.join(key_ids) or 'none'}), {listing['total_field']}: "
             f"{len(key_ids)}",
             received=f"keys {ids}, {listing['total_field']}: {total!r}",
-            check="guardrail-assignments",
+            check=GUARDRAIL_ASSIGNMENTS,
             operation=governance.op("GET", listing["path"]),
         )
 

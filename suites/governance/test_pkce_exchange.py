@@ -21,6 +21,16 @@ from typing import TYPE_CHECKING, Any
 import httpx
 import pytest
 
+from gatecheck.check_ids import (
+    PKCE_CODE_BODY,
+    PKCE_CODE_REUSE,
+    PKCE_CODE_STATUS,
+    PKCE_EXCHANGE,
+    PKCE_EXCHANGE_BODY,
+    PKCE_KEY,
+    PKCE_VERIFIER,
+    CheckId,
+)
 from gatecheck.checks.envelope import check_error_envelope
 from gatecheck.failures import ContractViolation
 from gatecheck.redact import default_redactor
@@ -76,10 +86,8 @@ class Pkce:
         }
         op = self.governance.op("POST", spec["code_path"])
         response = self.client.post(self.governance.profile.path(spec["code_path"]), json=body)
-        expect_status(
-            response, (200, 201), op, check="pkce-code-status", title="Auth code could not be minted"
-        )
-        answer = json_object(response, op, check="pkce-code-body")
+        expect_status(response, (200, 201), op, check=PKCE_CODE_STATUS, title="Auth code could not be minted")
+        answer = json_object(response, op, check=PKCE_CODE_BODY)
         try:
             code = json_pointer(answer, spec["code_pointer"])
         except KeyError:
@@ -89,7 +97,7 @@ class Pkce:
                 "Auth code answer lacks the code",
                 expected=f"the code as a string at {spec['code_pointer']}",
                 received=answer,
-                check="pkce-code-body",
+                check=PKCE_CODE_BODY,
                 operation=op,
             )
         default_redactor.add(code)
@@ -139,7 +147,7 @@ def pkce(governance: Governance) -> Iterator[Pkce]:
             )
 
 
-def _refused(pkce: Pkce, response: httpx.Response, *, what: str, check: str) -> None:
+def _refused(pkce: Pkce, response: httpx.Response, *, what: str, check: CheckId) -> None:
     """Refused with one of the profile's statuses and an envelope; a key handed out instead is
     masked in the failure, since it is a working credential until the cleanup deletes it."""
     statuses = list(pkce.spec.get("refused_statuses", (400, 403)))
@@ -162,18 +170,18 @@ def test_pkce_exchange_gives_a_working_key(pkce: Pkce, governance: Governance) -
     verifier = new_verifier()
     response = pkce.exchange(pkce.code(verifier), verifier)
     title = "Exchange with the right code_verifier was refused"
-    expect_status(response, 200, pkce.exchange_op, check="pkce-exchange", title=title)
+    expect_status(response, 200, pkce.exchange_op, check=PKCE_EXCHANGE, title=title)
     key = _key_value(response, pkce.spec["key_pointer"])
     if key is None:
         raise ContractViolation(
             "Exchange answer lacks the new key",
             expected=f"the new key as a string at {pkce.spec['key_pointer']}",
             received=json_object(response, pkce.exchange_op),
-            check="pkce-exchange-body",
+            check=PKCE_EXCHANGE_BODY,
             operation=pkce.exchange_op,
         )
     governance.served(
-        key, governance.profile.model("chat"), why="The key came from the PKCE exchange", check="pkce-key"
+        key, governance.profile.model("chat"), why="The key came from the PKCE exchange", check=PKCE_KEY
     )
 
 
@@ -184,7 +192,7 @@ def test_wrong_verifier_is_refused(pkce: Pkce) -> None:
         pkce,
         pkce.exchange(code, new_verifier()),
         what="Exchange with a wrong code_verifier",
-        check="pkce-verifier",
+        check=PKCE_VERIFIER,
     )
 
 
@@ -194,7 +202,7 @@ def test_code_cannot_be_exchanged_twice(pkce: Pkce) -> None:
     code = pkce.code(verifier)
     first = pkce.exchange(code, verifier)
     title = "Exchange with the right code_verifier was refused"
-    expect_status(first, 200, pkce.exchange_op, check="pkce-exchange", title=title)
+    expect_status(first, 200, pkce.exchange_op, check=PKCE_EXCHANGE, title=title)
     _refused(
-        pkce, pkce.exchange(code, verifier), what="A second exchange of a used code", check="pkce-code-reuse"
+        pkce, pkce.exchange(code, verifier), what="A second exchange of a used code", check=PKCE_CODE_REUSE
     )

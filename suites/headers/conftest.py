@@ -18,6 +18,7 @@ from collections.abc import Callable
 import httpx
 import pytest
 
+from gatecheck.check_ids import REGION_SERVED
 from gatecheck.errors import ConfigError
 from gatecheck.failures import ContractViolation
 from gatecheck.plugin.fixtures import Gateway
@@ -37,7 +38,7 @@ def _mock_region_url(gateway: Gateway, region: str) -> str:
             f"The mock serves no {region} base URL",
             expected=f'GET /_mock/regions: {{"regions": {{"{region}": "/{region}/..."}}}}',
             received=answer.text,
-            check="region-served",
+            check=REGION_SERVED,
             operation="GET /_mock/regions",
         )
     return gateway.mock_root_url + advertised[region]

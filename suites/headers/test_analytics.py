@@ -11,6 +11,7 @@ import secrets
 
 import pytest
 
+from gatecheck.check_ids import ANALYTICS_HEADERS, ANALYTICS_HEADERS_ECHO, ANALYTICS_HEADERS_ERROR
 from gatecheck.failures import ContractViolation
 from gatecheck.plugin.fixtures import Gateway
 from gatecheck.profiles import Profile
@@ -39,7 +40,7 @@ def test_analytics_headers_are_accepted(
         response,
         200,
         chat_op,
-        check="analytics-headers",
+        check=ANALYTICS_HEADERS,
         title="A request with analytics headers is not served",
     )
     if not isinstance(dig(json_object(response, chat_op), "choices.0.message"), dict):
@@ -47,7 +48,7 @@ def test_analytics_headers_are_accepted(
             "A request with analytics headers gets no answer",
             expected="choices[0].message",
             received=response.text,
-            check="analytics-headers",
+            check=ANALYTICS_HEADERS,
             operation=chat_op,
         )
 
@@ -64,7 +65,7 @@ def test_analytics_headers_are_not_echoed_into_errors(
             "A request for an unknown model is not refused",
             expected="HTTP 4xx (the scenario needs an error answer to inspect)",
             received=f"HTTP {response.status_code}",
-            check="analytics-headers-error",
+            check=ANALYTICS_HEADERS_ERROR,
             operation=chat_op,
         )
     if marker in response.text:
@@ -72,6 +73,6 @@ def test_analytics_headers_are_not_echoed_into_errors(
             "Error answer echoes the analytics headers",
             expected=f"an error body without the values sent in HTTP-Referer / X-Title (marked {marker!r})",
             received=response.text,
-            check="analytics-headers-echo",
+            check=ANALYTICS_HEADERS_ECHO,
             operation=chat_op,
         )

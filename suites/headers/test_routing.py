@@ -12,6 +12,7 @@ from collections.abc import Callable
 
 import pytest
 
+from gatecheck.check_ids import DEFAULT_MODEL, EU_REGION
 from gatecheck.failures import ContractViolation
 from gatecheck.http import make_client
 from gatecheck.plugin.fixtures import Gateway
@@ -30,16 +31,14 @@ def test_omitted_model_is_served_by_the_default_model(
     body.pop("model", None)
     with gateway.client() as client:
         response = client.post(chat_path, json=body)
-    expect_status(
-        response, 200, chat_op, check="default-model", title="A request without model is not served"
-    )
+    expect_status(response, 200, chat_op, check=DEFAULT_MODEL, title="A request without model is not served")
     answered = dig(json_object(response, chat_op), "model", None)
     if answered != profile.default_model:
         raise ContractViolation(
             "A request without model is not served by the default model",
             expected=f"model: {profile.default_model!r} (the documented default)",
             received=f"model: {answered!r}",
-            check="default-model",
+            check=DEFAULT_MODEL,
             operation=chat_op,
         )
 
@@ -57,22 +56,22 @@ def test_eu_base_url_serves_the_same_api(
     with make_client(base, gateway.api_key, timeout=gateway.target.timeout, budget=gateway.budget) as eu:
         if profile.claims("models"):
             listing = eu.get(profile.path("models"))
-            expect_status(listing, 200, models_op, check="eu-region", title=title)
+            expect_status(listing, 200, models_op, check=EU_REGION, title=title)
             if not isinstance(json_object(listing, models_op).get("data"), list):
                 raise ContractViolation(
                     "The EU base URL lists no models",
                     expected="data: an array of models",
                     received=listing.text,
-                    check="eu-region",
+                    check=EU_REGION,
                     operation=models_op,
                 )
         answer = eu.post(chat_path, json=chat_request(profile))
-        expect_status(answer, 200, chat_op, check="eu-region", title=title)
+        expect_status(answer, 200, chat_op, check=EU_REGION, title=title)
         if not isinstance(dig(json_object(answer, chat_op), "choices.0.message"), dict):
             raise ContractViolation(
                 "The EU base URL answers chat without a message",
                 expected="choices[0].message",
                 received=answer.text,
-                check="eu-region",
+                check=EU_REGION,
                 operation=chat_op,
             )

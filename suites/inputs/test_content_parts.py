@@ -12,6 +12,7 @@ from typing import Any
 import httpx
 import pytest
 
+from gatecheck.check_ids import CONTENT_PART_ACCEPTED, UNSUPPORTED_PART, UNSUPPORTED_PART_MESSAGE
 from gatecheck.checks.envelope import error_message
 from gatecheck.failures import ContractViolation
 from gatecheck.profiles import Profile
@@ -30,14 +31,14 @@ def _ask_about(profile: Profile, part: dict[str, Any], question: str) -> dict[st
 
 def _answered(response: httpx.Response, op: str, what: str) -> None:
     """HTTP 200 with an assistant message: the part was accepted."""
-    expect_status(response, 200, op, check="content-part-accepted", title=f"{what} is not accepted")
+    expect_status(response, 200, op, check=CONTENT_PART_ACCEPTED, title=f"{what} is not accepted")
     answer = json_object(response, op)
     if not isinstance(dig(answer, "choices.0.message"), dict):
         raise ContractViolation(
             f"{what} gets no answer",
             expected="choices[0].message",
             received=answer,
-            check="content-part-accepted",
+            check=CONTENT_PART_ACCEPTED,
             operation=op,
         )
 
@@ -84,7 +85,7 @@ def test_unsupported_part_type_is_refused_by_name(
         response,
         400,
         chat_op,
-        check="unsupported-part",
+        check=UNSUPPORTED_PART,
         title=f"A {UNKNOWN_PART!r} content part is not refused",
     )
     message = error_message(response, operation=chat_op)
@@ -93,6 +94,6 @@ def test_unsupported_part_type_is_refused_by_name(
             "Refusal does not name the unsupported part type",
             expected=f"an error message mentioning {UNKNOWN_PART!r}",
             received=f"HTTP {response.status_code} message: {message!r}",
-            check="unsupported-part-message",
+            check=UNSUPPORTED_PART_MESSAGE,
             operation=chat_op,
         )

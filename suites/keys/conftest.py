@@ -17,6 +17,15 @@ from typing import Any
 import httpx
 import pytest
 
+from gatecheck.check_ids import (
+    KEY_DISABLE_STATUS,
+    KEY_GET_BODY,
+    KEY_GET_STATUS,
+    KEY_SET_LIMIT_STATUS,
+    KEY_USAGE_BODY,
+    KEY_USAGE_STATUS,
+    CheckId,
+)
 from gatecheck.checks.cost import is_number
 from gatecheck.failures import ContractViolation
 from gatecheck.plugin.fixtures import Gateway
@@ -39,6 +48,8 @@ from gatecheck.scenario import (
 MOCK_SETTLE_SECONDS = 1.0
 #: Lets a person recognise (and delete) keys a killed run left behind.
 NAME_PREFIX = "gatecheck-"
+#: The check each key change's status is judged under, by the ``profile.keys`` action.
+_CHANGE_STATUS: dict[str, CheckId] = {"set_limit": KEY_SET_LIMIT_STATUS, "disable": KEY_DISABLE_STATUS}
 
 
 def iso(moment: datetime) -> str:
@@ -137,8 +148,8 @@ class KeyApi:
         """The key record of ``GET key``, where ``profile.keys.record`` points."""
         op = self.op("GET")
         response = self.get(key_id)
-        expect_status(response, 200, op, check="key-get-status")
-        body = json_object(response, op, check="key-get-body")
+        expect_status(response, 200, op, check=KEY_GET_STATUS)
+        body = json_object(response, op, check=KEY_GET_BODY)
         try:
             record = json_pointer(body, self.spec.get("record") or "")
         except KeyError:
@@ -148,7 +159,7 @@ class KeyApi:
                 "Key record is missing from the get answer",
                 expected=f"the key record at JSON pointer {self.spec.get('record')!r}",
                 received=body,
-                check="key-get-body",
+                check=KEY_GET_BODY,
                 operation=op,
             )
         return record
@@ -163,8 +174,8 @@ class KeyApi:
             pytest.skip(f"not applicable: profile {self.profile.name} names no endpoint for a key's spend")
         op = self.op("GET", usage["path"])
         response = self.admin.get(self.profile.path(usage["path"], id=key_id))
-        expect_status(response, 200, op, check="key-usage-status")
-        body = json_object(response, op, check="key-usage-body")
+        expect_status(response, 200, op, check=KEY_USAGE_STATUS)
+        body = json_object(response, op, check=KEY_USAGE_BODY)
         try:
             spend = json_pointer(body, usage["spend_pointer"])
         except KeyError:
@@ -174,20 +185,21 @@ class KeyApi:
                 "Key spend is missing or not a number",
                 expected=f"a number of USD at JSON pointer {usage['spend_pointer']}",
                 received=body,
-                check="key-usage-body",
+                check=KEY_USAGE_BODY,
                 operation=op,
             )
         return float(spend)
 
     def change(self, action: str, key_id: str, body: dict[str, Any]) -> httpx.Response:
         """Send ``profile.keys[action]`` (``set_limit``, ``disable``) for ``key_id``."""
+        status_check = _CHANGE_STATUS[action]
         endpoint = self.spec.get(action)
         if not endpoint:
             pytest.skip(f"not applicable: profile {self.profile.name} has no {action} endpoint for keys")
         path = self.profile.path(endpoint["path"], id=key_id)
         response = self.admin.request(endpoint["method"], path, json=body)
         op = operation(endpoint["method"], self.profile.paths[endpoint["path"]])
-        expect_status(response, (200, 204), op, check=f"key-{action.replace('_', '-')}-status")
+        expect_status(response, (200, 204), op, check=status_check)
         return response
 
     def set_limit(self, key_id: str, limit: float) -> httpx.Response:

@@ -8,6 +8,19 @@ from typing import TYPE_CHECKING
 
 import pytest
 
+from gatecheck.check_ids import (
+    KEY_DELETE_STATUS,
+    KEY_DELETED,
+    KEY_DELETED_GET,
+    KEY_DISABLED,
+    KEY_EXPIRED,
+    KEY_LIMIT,
+    KEY_LIMIT_REMAINING,
+    KEY_USAGE_ATTRIBUTED,
+    MANAGEMENT_KEY_INFERENCE,
+    NEW_KEY_INFERENCE,
+    CheckId,
+)
 from gatecheck.checks.cost import COST_TOLERANCE, check_usage_cost
 from gatecheck.checks.envelope import check_error_envelope
 from gatecheck.failures import ContractViolation
@@ -24,7 +37,7 @@ LIMIT = 1.0  # USD: far above what the scenarios spend, until one lowers it on p
 def _served(keys: KeyApi, key: str) -> float | None:
     """Infer once with ``key``, which must be served; the answer's usage.cost when it has one."""
     response = keys.infer(key)
-    expect_status(response, 200, keys.chat_op, check="new-key-inference", title="A valid key was refused")
+    expect_status(response, 200, keys.chat_op, check=NEW_KEY_INFERENCE, title="A valid key was refused")
     if not keys.profile.claims("usage-cost"):
         return None
     return check_usage_cost(json_object(response, keys.chat_op).get("usage"), operation=keys.chat_op)
@@ -36,7 +49,7 @@ def _refused(
     statuses: int | Collection[int],
     *,
     why: str,
-    check: str,
+    check: CheckId,
     timeout: float | None = None,
 ) -> None:
     """Inference with ``key`` is refused with ``statuses`` and an envelope, within ``timeout``."""
@@ -60,7 +73,7 @@ def _spent(keys: KeyApi, key_id: str, at_least: float) -> float:
                 "Key's spend does not show the request it made",
                 expected=f"the key's own spend >= {at_least:.10g} USD (the usage.cost of its request)",
                 received=f"spend {spend:.10g} USD",
-                check="key-usage-attributed",
+                check=KEY_USAGE_ATTRIBUTED,
                 operation=keys.op("GET", keys.spec["usage"]["path"]),  # spend() skipped if absent
             )
         return spend
@@ -92,7 +105,7 @@ def test_limit_remaining_is_limit_minus_spend(keys: KeyApi) -> None:
             f"{remaining_field} ignores what the key has spent",
             expected=f"{remaining_field} = limit {LIMIT:g} - spend {spend:.10g} = {LIMIT - spend:.10g} USD",
             received=f"{remaining_field}: {remaining!r}",
-            check="key-limit-remaining",
+            check=KEY_LIMIT_REMAINING,
             operation=keys.op("GET"),
         )
 
@@ -104,9 +117,7 @@ def test_limit_below_spend_refuses_inference(keys: KeyApi) -> None:
     cost = _served(keys, key.value)
     spend = _spent(keys, key.id, (cost or 0.0) * (1 - COST_TOLERANCE.relative))
     keys.set_limit(key.id, spend / 2)
-    _refused(
-        keys, key.value, 402, why=f"Key's limit is below its spend of {spend:.10g} USD", check="key-limit"
-    )
+    _refused(keys, key.value, 402, why=f"Key's limit is below its spend of {spend:.10g} USD", check=KEY_LIMIT)
 
 
 @pytest.mark.writes
@@ -117,7 +128,7 @@ def test_expired_key_is_refused(keys: KeyApi) -> None:
     key = keys.create(expiry=expiry)
     time.sleep(max(0.0, keys.seconds_until(expiry)) + 0.1)
     _refused(
-        keys, key.value, 401, why=f"Key expired at {expiry}", check="key-expired", timeout=keys.expiry_grace
+        keys, key.value, 401, why=f"Key expired at {expiry}", check=KEY_EXPIRED, timeout=keys.expiry_grace
     )
 
 
@@ -127,7 +138,7 @@ def test_disabled_key_is_refused(keys: KeyApi) -> None:
     """A disabled key is refused with 401"""
     key = keys.create()
     keys.change("disable", key.id, dict(keys.spec["disable"].get("body") or {}))
-    _refused(keys, key.value, 401, why="Key is disabled", check="key-disabled")
+    _refused(keys, key.value, 401, why="Key is disabled", check=KEY_DISABLED)
 
 
 @pytest.mark.writes
@@ -135,8 +146,8 @@ def test_deleted_key_is_refused(keys: KeyApi) -> None:
     """A deleted key is refused with 401 and reads as 404"""
     key = keys.create()
     deleted = keys.delete(key.id)
-    expect_status(deleted, keys.spec.get("delete_status", 200), keys.op("DELETE"), check="key-delete-status")
-    _refused(keys, key.value, 401, why="Key was deleted", check="key-deleted")
+    expect_status(deleted, keys.spec.get("delete_status", 200), keys.op("DELETE"), check=KEY_DELETE_STATUS)
+    _refused(keys, key.value, 401, why="Key was deleted", check=KEY_DELETED)
     got = keys.get(key.id)
     missing = keys.spec.get("missing_status", 404)
     if got.status_code != missing:
@@ -144,7 +155,7 @@ def test_deleted_key_is_refused(keys: KeyApi) -> None:
             f"Deleted key still reads as HTTP {got.status_code}",
             expected=f"HTTP {missing}: the key no longer exists",
             received=describe(got),
-            check="key-deleted-get",
+            check=KEY_DELETED_GET,
             operation=keys.op("GET"),
         )
 
@@ -155,4 +166,4 @@ def test_management_key_cannot_infer(keys: KeyApi) -> None:
     assert keys.gateway.management_key is not None  # the fixture skips without one
     statuses = keys.spec.get("management_inference_statuses") or (401, 403)
     why = "A management key called inference"
-    _refused(keys, keys.gateway.management_key, statuses, why=why, check="management-key-inference")
+    _refused(keys, keys.gateway.management_key, statuses, why=why, check=MANAGEMENT_KEY_INFERENCE)

@@ -8,6 +8,15 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 
+from gatecheck.check_ids import (
+    KEY_CREATE_BODY,
+    KEY_DELETE_MISSING,
+    KEY_DELETE_STATUS,
+    KEY_GET_FIELDS,
+    KEY_GET_STATUS,
+    KEY_LIST_STATUS,
+    KEY_VALUE_LEAKED,
+)
 from gatecheck.checks.envelope import check_error_envelope
 from gatecheck.failures import ContractViolation
 from gatecheck.scenario import describe, expect_status
@@ -28,7 +37,7 @@ def _refuse_leak(text: str, value: str, where: str, op: str) -> None:
             f"Key value returned again by {where}",
             expected=f"the key value only in the create answer, never in {where}",
             received=f"the {where} answer contains the key value created moments before (masked)",
-            check="key-value-leaked",
+            check=KEY_VALUE_LEAKED,
             operation=op,
         )
 
@@ -41,14 +50,14 @@ def test_key_value_is_returned_only_on_creation(keys: KeyApi) -> None:
             "Created key has an empty value",
             expected=f"the key value at JSON pointer {keys.spec['value_pointer']}",
             received=key.record,
-            check="key-create-body",
+            check=KEY_CREATE_BODY,
             operation=keys.op("POST", keys.spec["create"]["path"]),
         )
     got = keys.get(key.id)
-    expect_status(got, 200, keys.op("GET"), check="key-get-status")
+    expect_status(got, 200, keys.op("GET"), check=KEY_GET_STATUS)
     _refuse_leak(got.text, key.value, "get", keys.op("GET"))
     listed = keys.admin.get(keys.profile.path("keys"))
-    expect_status(listed, 200, keys.op("GET", "keys"), check="key-list-status")
+    expect_status(listed, 200, keys.op("GET", "keys"), check=KEY_LIST_STATUS)
     _refuse_leak(listed.text, key.value, "list", keys.op("GET", "keys"))
 
 
@@ -80,7 +89,7 @@ def test_get_returns_what_was_set(keys: KeyApi) -> None:
             "Get does not return the fields the key was created with",
             expected=f"{', '.join(checked)} as sent",
             received="; ".join(problems),
-            check="key-get-fields",
+            check=KEY_GET_FIELDS,
             operation=keys.op("GET"),
         )
 
@@ -94,7 +103,7 @@ def test_deleting_again_or_an_unknown_id_is_404(keys: KeyApi) -> None:
     """Deleting a key a second time, or a key id that never existed, answers 404"""
     key = keys.create()
     op = keys.op("DELETE")
-    expect_status(keys.delete(key.id), keys.spec.get("delete_status", 200), op, check="key-delete-status")
+    expect_status(keys.delete(key.id), keys.spec.get("delete_status", 200), op, check=KEY_DELETE_STATUS)
     missing = keys.spec.get("missing_status", 404)
     for what, response in (
         ("A second delete of the same key", keys.delete(key.id)),
@@ -105,7 +114,7 @@ def test_deleting_again_or_an_unknown_id_is_404(keys: KeyApi) -> None:
                 f"{what} answered HTTP {response.status_code}",
                 expected=f"HTTP {missing} with an error envelope: there is no such key to delete",
                 received=describe(response),
-                check="key-delete-missing",
+                check=KEY_DELETE_MISSING,
                 operation=op,
             )
         check_error_envelope(response, operation=op)

@@ -23,6 +23,7 @@ from typing import Any
 import httpx
 import pytest
 
+from gatecheck.check_ids import MESSAGES_BODY, MESSAGES_STATUS, MESSAGES_STREAM_EVENT
 from gatecheck.checks.stream import StreamCapture
 from gatecheck.plugin.fixtures import Gateway
 from gatecheck.profiles import Profile
@@ -54,8 +55,8 @@ class Answer:
 
     def message(self) -> dict[str, Any]:
         """The message object; any other answer is a violation."""
-        expect_status(self.response, 200, self.operation, check="messages-status")
-        return json_object(self.response, self.operation, check="messages-body")
+        expect_status(self.response, 200, self.operation, check=MESSAGES_STATUS)
+        return json_object(self.response, self.operation, check=MESSAGES_BODY)
 
 
 class MessageStream:
@@ -67,7 +68,7 @@ class MessageStream:
     @cached_property
     def events(self) -> list[StreamEvent]:
         """Every data event as a JSON object with a ``type``; anything else is a violation."""
-        return typed_events(self.capture, api="Messages", check="messages-stream-event")
+        return typed_events(self.capture, api="Messages", check=MESSAGES_STREAM_EVENT)
 
     @property
     def operation(self) -> str:

@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 
+from gatecheck.check_ids import MESSAGES_SHAPE, MESSAGES_STOP_REASON, MESSAGES_USAGE
 from gatecheck.checks.usage import check_usage
 from gatecheck.failures import ContractViolation
 
@@ -45,7 +46,7 @@ def test_message_has_the_documented_shape(limited_message: Answer) -> None:
             f"Message {problem[0]}",
             expected=problem[1],
             received=message,
-            check="messages-shape",
+            check=MESSAGES_SHAPE,
             operation=limited_message.operation,
         )
 
@@ -57,7 +58,7 @@ def _expect_stop_reason(answer: Answer, wanted: str, why: str) -> None:
             f"stop_reason is {message.get('stop_reason')!r} for an answer {why}",
             expected=f"stop_reason: {wanted!r}",
             received=f"stop_reason: {message.get('stop_reason')!r}; content: {message.get('content')!r}",
-            check="messages-stop-reason",
+            check=MESSAGES_STOP_REASON,
             operation=answer.operation,
         )
 
@@ -84,6 +85,6 @@ def test_usage_reports_input_and_output_tokens(limited_message: Answer) -> None:
             "Message usage reports no input tokens for a non-empty prompt",
             expected="usage.input_tokens > 0",
             received=f"usage: {dict(usage)!r}",
-            check="messages-usage",
+            check=MESSAGES_USAGE,
             operation=op,
         )

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 
 import pytest
 
+from gatecheck.check_ids import MESSAGES_STREAM_ORDER
 from gatecheck.checks import stream as stream_checks
 from gatecheck.checks.stream_usage import json_payloads, streamed_usage
 from gatecheck.checks.usage import check_cut_reported, check_usage
@@ -56,7 +57,7 @@ def test_stream_events_follow_the_documented_order(message_stream: MessageStream
                 f"{previous or 'the start of the stream'}",
                 expected=problem,
                 received=message_stream.names(event.index),
-                check="messages-stream-order",
+                check=MESSAGES_STREAM_ORDER,
                 operation=message_stream.operation,
             )
         previous = event
@@ -65,7 +66,7 @@ def test_stream_events_follow_the_documented_order(message_stream: MessageStream
             f"Stream ends after {previous or 'no event'} without message_stop",
             expected="message_stop as the last event",
             received=f"{len(message_stream.events)} events, ending {message_stream.names(-1, span=4)}",
-            check="messages-stream-order",
+            check=MESSAGES_STREAM_ORDER,
             operation=message_stream.operation,
         )
 

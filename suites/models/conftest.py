@@ -13,6 +13,7 @@ from typing import Any
 import httpx
 import pytest
 
+from gatecheck.check_ids import MODELS_BODY, MODELS_STATUS
 from gatecheck.failures import ContractViolation
 from gatecheck.plugin.fixtures import Gateway
 from gatecheck.profiles import Profile
@@ -26,14 +27,14 @@ def read_listing(client: httpx.Client, profile: Profile, **query: str) -> list[d
     path = profile.path("models")
     op = operation("GET", path)
     response = client.get(path, params=query)
-    expect_status(response, 200, op, check="models-status")
-    data = json_object(response, op, check="models-body").get("data")
+    expect_status(response, 200, op, check=MODELS_STATUS)
+    data = json_object(response, op, check=MODELS_BODY).get("data")
     if not isinstance(data, list) or not all(isinstance(entry, dict) for entry in data):
         raise ContractViolation(
             "Model list is not a list of model objects",
             expected="data: an array of objects",
             received=response.text,
-            check="models-body",
+            check=MODELS_BODY,
             operation=op,
         )
     return data

@@ -14,6 +14,14 @@ from typing import Any
 
 import pytest
 
+from gatecheck.check_ids import (
+    CATALOG_PRICE,
+    CONTEXT_WINDOW,
+    MODEL_ID_FORM,
+    MODEL_IDS_UNIQUE,
+    MODEL_REGIONS,
+    CheckId,
+)
 from gatecheck.checks.cost import is_number
 from gatecheck.errors import ConfigError
 from gatecheck.failures import ContractViolation
@@ -37,7 +45,7 @@ def _catalog_setting(profile: Profile, name: str) -> Any:
     return value
 
 
-def _fail_if(problems: list[str], title: str, expected: str, check: str, profile: Profile) -> None:
+def _fail_if(problems: list[str], title: str, expected: str, *, check: CheckId, profile: Profile) -> None:
     if problems:
         raise ContractViolation(
             f"{title} ({len(problems)} found)",
@@ -55,7 +63,7 @@ def test_model_ids_are_unique_and_name_their_provider(
     ids = [entry.get("id") for entry in catalog]
     counts = Counter(i if isinstance(i, str) else repr(i) for i in ids)
     repeated = [f"{i!r} listed {n} times" for i, n in counts.items() if n > 1]
-    _fail_if(repeated, "Model ids repeat", "each id exactly once", "model-ids-unique", profile)
+    _fail_if(repeated, "Model ids repeat", "each id exactly once", check=MODEL_IDS_UNIQUE, profile=profile)
     pattern = (profile.catalog or {}).get("id_pattern")
     try:
         form = re.compile(pattern or r"^\S+$")
@@ -66,8 +74,8 @@ def test_model_ids_are_unique_and_name_their_provider(
         malformed,
         "Model ids do not have the provider/model form" if pattern else "Model ids are not strings",
         f"ids matching {form.pattern}",
-        "model-id-form",
-        profile,
+        check=MODEL_ID_FORM,
+        profile=profile,
     )
 
 
@@ -109,8 +117,8 @@ def test_prices_are_non_negative_in_the_profiles_unit(
         problems,
         "Catalog prices are not prices",
         f"{' and '.join(sorted(pricing['fields'].values()))}: {kind} >= 0, USD {unit}",
-        "catalog-price",
-        profile,
+        check=CATALOG_PRICE,
+        profile=profile,
     )
 
 
@@ -126,8 +134,8 @@ def test_context_windows_are_positive_integers(catalog: list[dict[str, Any]], pr
         problems,
         "Context windows are not positive integers",
         f"{field}: an integer > 0",
-        "context-window",
-        profile,
+        check=CONTEXT_WINDOW,
+        profile=profile,
     )
 
 
@@ -148,6 +156,6 @@ def test_models_carry_their_regions(catalog: list[dict[str, Any]], profile: Prof
         problems,
         "Models are listed without their regions",
         f"{field}: a non-empty array of region names",
-        "model-regions",
-        profile,
+        check=MODEL_REGIONS,
+        profile=profile,
     )

@@ -13,6 +13,7 @@ from typing import Any
 import httpx
 import pytest
 
+from gatecheck.check_ids import MODEL_FILTER, MODELS_COUNT, MODELS_COUNT_AGREES, MODELS_COUNT_STATUS
 from gatecheck.failures import ContractViolation
 from gatecheck.profiles import Profile
 from gatecheck.scenario import dig, expect_status, json_object, operation, require
@@ -47,7 +48,7 @@ def test_filter_returns_only_matching_models(listed: Listing, profile: Profile, 
             else f"Filter {parameter}={value} returned no models",
             expected=f"one or more models, each with {value!r} in {field}",
             received=strays[:10] or "data: []",
-            check="model-filter",
+            check=MODEL_FILTER,
             operation=operation("GET", f"{profile.path('models')}?{parameter}={value}"),
         )
 
@@ -56,14 +57,14 @@ def _count(client: httpx.Client, profile: Profile, **query: str) -> int:
     path = profile.path("models_count")
     op = operation("GET", path)
     response = client.get(path, params=query)
-    expect_status(response, 200, op, check="models-count-status")
-    count = require(json_object(response, op), "data.count", operation=op, check="models-count")
+    expect_status(response, 200, op, check=MODELS_COUNT_STATUS)
+    count = require(json_object(response, op), "data.count", operation=op, check=MODELS_COUNT)
     if not isinstance(count, int) or isinstance(count, bool) or count < 0:
         raise ContractViolation(
             "Model count is not a count",
             expected="data.count: an integer >= 0",
             received=f"data.count: {count!r}",
-            check="models-count",
+            check=MODELS_COUNT,
             operation=op,
         )
     return count
@@ -85,6 +86,6 @@ def test_model_count_agrees_with_the_list(
                 f"Model count disagrees with the list{f' for {shown}' if shown else ''}",
                 expected=f"data.count = {len(entries)}, as many as GET {profile.path('models')} lists",
                 received=f"data.count: {count}",
-                check="models-count-agrees",
+                check=MODELS_COUNT_AGREES,
                 operation=operation("GET", profile.path("models_count") + (f"?{shown}" if shown else "")),
             )

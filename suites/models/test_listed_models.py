@@ -16,6 +16,7 @@ from typing import Any
 import httpx
 import pytest
 
+from gatecheck.check_ids import LISTED_MODEL_CALLABLE
 from gatecheck.checks.envelope import check_error_envelope
 from gatecheck.failures import ContractViolation
 from gatecheck.plugin.fixtures import Gateway
@@ -80,6 +81,6 @@ def test_listed_models_answer_or_refuse_clearly(
             f"Listed models cannot be called ({len(problems)} of {len(sample)} tried)",
             expected="HTTP 200 with choices, or a 4xx error envelope saying why the model is refused",
             received=problems,
-            check="listed-model-callable",
+            check=LISTED_MODEL_CALLABLE,
             operation=chat_op,
         )

@@ -12,6 +12,7 @@ from typing import Any
 
 import pytest
 
+from gatecheck.check_ids import RERANK_SHAPE
 from gatecheck.failures import ContractViolation
 from gatecheck.plugin.fixtures import Gateway
 from gatecheck.profiles import Profile
@@ -54,7 +55,7 @@ def _rank(gateway: Gateway, profile: Profile, model: str, top_n: int | None) -> 
             "Rerank answer has no results list",
             expected='results: [{"index": n, "relevance_score": x}, ...]',
             received=body,
-            check="rerank-shape",
+            check=RERANK_SHAPE,
             operation=op,
         )
     return Ranking(DOCUMENTS, top_n, op, body, results)

@@ -12,6 +12,7 @@ from typing import Any
 
 import pytest
 
+from gatecheck.check_ids import RERANK_INDICES, RERANK_SORTED, RERANK_TOP_N, RERANK_USAGE
 from gatecheck.checks.cost import check_usage_cost, is_number
 from gatecheck.failures import ContractViolation
 from gatecheck.profiles import Profile
@@ -43,7 +44,7 @@ def test_results_are_sorted_by_relevance(ranking: Ranking) -> None:
             "Rerank results are not sorted by relevance" if numeric else "Relevance scores are not numbers",
             expected="relevance_score: finite numbers, non-increasing down the results",
             received=[f"index {i}: {s!r}" for i, s in zip(_indices(ranking), scores, strict=True)],
-            check="rerank-sorted",
+            check=RERANK_SORTED,
             operation=ranking.op,
         )
 
@@ -66,7 +67,7 @@ def test_result_indices_point_into_the_documents(ranking: Ranking) -> None:
             "Rerank result indices do not point into the documents",
             expected=f"distinct indices 0..{count - 1}, each result's document the one at its index",
             received=problems or "results: []",
-            check="rerank-indices",
+            check=RERANK_INDICES,
             operation=ranking.op,
         )
 
@@ -84,7 +85,7 @@ def test_top_n_is_honoured(ranking: Ranking, top_ranking: Ranking) -> None:
             f"top_n: {top_ranking.top_n} is not honoured",
             expected=f"{top_ranking.top_n} results: documents {', '.join(wanted)}, the best without top_n",
             received=f"{len(top_ranking.results)} results, documents {', '.join(got)}",
-            check="rerank-top-n",
+            check=RERANK_TOP_N,
             operation=top_ranking.op,
         )
 
@@ -98,7 +99,7 @@ def test_rerank_usage_is_reported(ranking: Ranking, profile: Profile) -> None:
             "Rerank answer lacks usage",
             expected="usage.total_tokens or usage.search_units, a positive integer",
             received=f"usage: {usage!r}",
-            check="rerank-usage",
+            check=RERANK_USAGE,
             operation=ranking.op,
         )
     if profile.claims("usage-cost"):

@@ -20,6 +20,7 @@ from typing import Any
 import httpx
 import pytest
 
+from gatecheck.check_ids import RESPONSES_BODY, RESPONSES_STATUS, RESPONSES_STREAM_EVENT
 from gatecheck.checks.stream import StreamCapture
 from gatecheck.plugin.fixtures import Gateway
 from gatecheck.profiles import Profile
@@ -51,7 +52,7 @@ class ResponseStream:
     @cached_property
     def events(self) -> list[StreamEvent]:
         """The typed events of a 200 event stream; anything else is a violation naming the event."""
-        return typed_events(self.capture, api="Responses", check="responses-stream-event", allow_done=True)
+        return typed_events(self.capture, api="Responses", check=RESPONSES_STREAM_EVENT, allow_done=True)
 
     @property
     def operation(self) -> str:
@@ -117,8 +118,8 @@ class ResponsesApi:
     def create(self, body: dict[str, Any]) -> dict[str, Any]:
         """The Response object for ``body``; any other answer is a violation."""
         response = self.client.post(self.path, json=body)
-        expect_status(response, 200, self.op, check="responses-status")
-        return json_object(response, self.op, check="responses-body")
+        expect_status(response, 200, self.op, check=RESPONSES_STATUS)
+        return json_object(response, self.op, check=RESPONSES_BODY)
 
 
 @pytest.fixture

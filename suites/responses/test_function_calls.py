@@ -8,6 +8,13 @@ from typing import TYPE_CHECKING, Any
 import jsonschema
 import pytest
 
+from gatecheck.check_ids import (
+    RESPONSES_FUNCTION_CALL_ARGUMENTS,
+    RESPONSES_FUNCTION_CALL_DELTAS,
+    RESPONSES_FUNCTION_CALL_ITEM,
+    RESPONSES_FUNCTION_CALL_ORDER,
+    CheckId,
+)
 from gatecheck.failures import ContractViolation
 from gatecheck.scenario import WEATHER_TOOL
 
@@ -27,7 +34,9 @@ FUNCTION: str = WEATHER_TOOL["function"]["name"]
 PARAMETERS: dict[str, Any] = WEATHER_TOOL["function"]["parameters"]
 
 
-def _fail(stream: ResponseStream, title: str, expected: str, received: Any, check: str) -> ContractViolation:
+def _fail(
+    stream: ResponseStream, title: str, expected: str, received: Any, *, check: CheckId
+) -> ContractViolation:
     return ContractViolation(
         title, expected=expected, received=received, check=check, operation=stream.operation
     )
@@ -44,7 +53,7 @@ def _call_item(stream: ResponseStream) -> StreamEvent:
                     f"Event {event.index} announces a call without call_id or to the wrong function",
                     f"item.type 'function_call', item.name {FUNCTION!r} (forced by tool_choice), a call_id",
                     item,
-                    "responses-function-call-item",
+                    check=RESPONSES_FUNCTION_CALL_ITEM,
                 )
             return event
     raise _fail(
@@ -52,7 +61,7 @@ def _call_item(stream: ResponseStream) -> StreamEvent:
         "Stream announces no function_call item",
         f"a {ITEM_ADDED} event whose item is a function_call (tool_choice forced {FUNCTION})",
         stream.names(),
-        "responses-function-call-item",
+        check=RESPONSES_FUNCTION_CALL_ITEM,
     )
 
 
@@ -67,7 +76,7 @@ def _arguments(stream: ResponseStream, added: StreamEvent) -> str:
             f"Function call events of output {index} are out of order",
             f"{ITEM_ADDED} (event {added.index}), then {ARGS_DELTA}…, then one {ARGS_DONE}",
             stream.names(),
-            "responses-function-call-order",
+            check=RESPONSES_FUNCTION_CALL_ORDER,
         )
     joined = "".join(str(e.payload.get("delta") or "") for e in mine[:-1])
     arguments = done[0].payload.get("arguments")
@@ -77,7 +86,7 @@ def _arguments(stream: ResponseStream, added: StreamEvent) -> str:
             f"Argument deltas do not join into the arguments of {done[0]}",
             f"the deltas to join into arguments {arguments!r}",
             joined,
-            "responses-function-call-deltas",
+            check=RESPONSES_FUNCTION_CALL_DELTAS,
         )
     return arguments
 
@@ -93,7 +102,7 @@ def test_streamed_function_call_events_arrive_in_order(call_stream: ResponseStre
             "Function call arguments are not valid JSON",
             "arguments: a JSON object encoded as a string",
             arguments,
-            "responses-function-call-arguments",
+            check=RESPONSES_FUNCTION_CALL_ARGUMENTS,
         ) from None
     problem = jsonschema.exceptions.best_match(
         jsonschema.Draft202012Validator(PARAMETERS).iter_errors(parsed)
@@ -105,5 +114,5 @@ def test_streamed_function_call_events_arrive_in_order(call_stream: ResponseStre
             f"Function call arguments do not match the function's parameters at {where}",
             f"arguments valid against {json.dumps(PARAMETERS)}",
             f"{arguments} ({problem.message})",
-            "responses-function-call-arguments",
+            check=RESPONSES_FUNCTION_CALL_ARGUMENTS,
         )

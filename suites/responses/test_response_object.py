@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 
+from gatecheck.check_ids import RESPONSES_SHAPE, RESPONSES_USAGE
 from gatecheck.failures import ContractViolation
 
 if TYPE_CHECKING:
@@ -54,7 +55,7 @@ def test_response_object_has_the_documented_shape(responses_api: ResponsesApi) -
             f"Response object {problem[0]}",
             expected=problem[1],
             received=response,
-            check="responses-shape",
+            check=RESPONSES_SHAPE,
             operation=responses_api.op,
         )
     usage = response.get("usage")
@@ -64,6 +65,6 @@ def test_response_object_has_the_documented_shape(responses_api: ResponsesApi) -
             "Response usage is missing or does not add up",
             expected="usage.input_tokens + usage.output_tokens == usage.total_tokens, all integers >= 0",
             received=f"usage: {usage!r}",
-            check="responses-usage",
+            check=RESPONSES_USAGE,
             operation=responses_api.op,
         )

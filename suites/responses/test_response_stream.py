@@ -8,6 +8,14 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 
+from gatecheck.check_ids import (
+    RESPONSES_STREAM_COMPLETED,
+    RESPONSES_STREAM_CREATED,
+    RESPONSES_STREAM_DELTAS,
+    RESPONSES_STREAM_ORDER,
+    RESPONSES_STREAM_SEQUENCE,
+    CheckId,
+)
 from gatecheck.failures import ContractViolation
 
 if TYPE_CHECKING:
@@ -21,7 +29,7 @@ TEXT_DELTA, TEXT_DONE = "response.output_text.delta", "response.output_text.done
 
 
 def _violation(
-    stream: ResponseStream, title: str, expected: str, received: Any, check: str
+    stream: ResponseStream, title: str, expected: str, received: Any, *, check: CheckId
 ) -> ContractViolation:
     return ContractViolation(
         title, expected=expected, received=received, check=check, operation=stream.operation
@@ -38,7 +46,7 @@ def test_stream_opens_with_created_and_closes_with_completed(text_stream: Respon
             f"Stream opens with {first}",
             "event 0: response.created",
             text_stream.names(0),
-            "responses-stream-created",
+            check=RESPONSES_STREAM_CREATED,
         )
     terminal = text_stream.of_type(*TERMINAL)
     if len(terminal) != 1 or terminal[0] is not events[-1]:
@@ -47,7 +55,7 @@ def test_stream_opens_with_created_and_closes_with_completed(text_stream: Respon
             "Stream does not close with one response.completed",
             "one response.completed (or .incomplete when max_output_tokens cut it), as the last event",
             f"{len(events)} events, ending {text_stream.names(-1, span=4)}",
-            "responses-stream-completed",
+            check=RESPONSES_STREAM_COMPLETED,
         )
     status = terminal[0].payload.get("response", {}).get("status")
     wanted = "completed" if terminal[0].type == "response.completed" else "incomplete"
@@ -57,7 +65,7 @@ def test_stream_opens_with_created_and_closes_with_completed(text_stream: Respon
             f"The final {terminal[0].type} carries a response with status {status!r}",
             f"response.status {wanted!r} on {terminal[0].type}",
             terminal[0].payload,
-            "responses-stream-completed",
+            check=RESPONSES_STREAM_COMPLETED,
         )
 
 
@@ -105,7 +113,7 @@ def test_stream_events_are_numbered_and_in_order(text_stream: ResponseStream) ->
                 f"sequence_number does not increase at event {event.index} ({event.type})",
                 f"an integer sequence_number greater than {last} (that of {previous or 'no earlier event'})",
                 f"sequence_number: {number!r}",
-                "responses-stream-sequence",
+                check=RESPONSES_STREAM_SEQUENCE,
             )
         previous = event
     if found := _misordered(text_stream):
@@ -115,7 +123,7 @@ def test_stream_events_are_numbered_and_in_order(text_stream: ResponseStream) ->
             f"Event {event.index} ({event.type}) is out of order",
             expected,
             text_stream.names(event.index),
-            "responses-stream-order",
+            check=RESPONSES_STREAM_ORDER,
         )
 
 
@@ -130,7 +138,7 @@ def test_text_deltas_join_into_the_final_output_text(text_stream: ResponseStream
             "Stream carries no output_text delta",
             f"{TEXT_DELTA} events (the answer's text)",
             text_stream.names(),
-            "responses-stream-deltas",
+            check=RESPONSES_STREAM_DELTAS,
         )
     for done in text_stream.of_type(TEXT_DONE):
         if done.payload.get("text") != joined[_position(done)]:
@@ -139,7 +147,7 @@ def test_text_deltas_join_into_the_final_output_text(text_stream: ResponseStream
                 f"Text deltas do not join into the text of {done}",
                 f"the deltas of output {_position(done)} to join into {done.payload.get('text')!r}",
                 joined[_position(done)],
-                "responses-stream-deltas",
+                check=RESPONSES_STREAM_DELTAS,
             )
     final = text_stream.final_text
     if final is not None and final != "".join(joined.values()):
@@ -148,5 +156,5 @@ def test_text_deltas_join_into_the_final_output_text(text_stream: ResponseStream
             "Text deltas do not join into the output text of the final response",
             f"the deltas to join into the final output text {final!r}",
             "".join(joined.values()),
-            "responses-stream-deltas",
+            check=RESPONSES_STREAM_DELTAS,
         )

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 import jsonschema
 import pytest
 
+from gatecheck.check_ids import RESPONSES_JSON_SCHEMA
 from gatecheck.failures import ContractViolation
 
 if TYPE_CHECKING:
@@ -43,7 +44,7 @@ def test_json_schema_format_shapes_the_output_text(responses_api: ResponsesApi) 
             "Response carries no output text",
             expected="a message item with output_text holding the JSON document",
             received=response,
-            check="responses-json-schema",
+            check=RESPONSES_JSON_SCHEMA,
             operation=responses_api.op,
         )
     try:
@@ -53,7 +54,7 @@ def test_json_schema_format_shapes_the_output_text(responses_api: ResponsesApi) 
             "Output text is not JSON although text.format asked for a JSON schema",
             expected="output_text: a JSON document valid against the text.format schema",
             received=received,
-            check="responses-json-schema",
+            check=RESPONSES_JSON_SCHEMA,
             operation=responses_api.op,
         ) from None
     problem = jsonschema.exceptions.best_match(jsonschema.Draft202012Validator(SCHEMA).iter_errors(document))
@@ -62,6 +63,6 @@ def test_json_schema_format_shapes_the_output_text(responses_api: ResponsesApi) 
             "Output text does not match the text.format schema",
             expected=f"JSON valid against {json.dumps(SCHEMA)}",
             received=f"{received} ({problem.message})",
-            check="responses-json-schema",
+            check=RESPONSES_JSON_SCHEMA,
             operation=responses_api.op,
         )

@@ -7,6 +7,7 @@ from collections.abc import Callable
 import httpx
 import pytest
 
+from gatecheck.check_ids import STREAM_DELTAS_MATCH, STREAM_FINISH_MATCHES
 from gatecheck.checks import stream as checks
 from gatecheck.failures import ContractViolation
 from gatecheck.profiles import Profile
@@ -77,7 +78,7 @@ def test_streamed_deltas_match_the_plain_answer(
             "Streamed answer differs from the non-streamed answer",
             expected=f"the deltas to join into {first[0]!r} (the target answers deterministically)",
             received=streamed,
-            check="stream-deltas-match",
+            check=STREAM_DELTAS_MATCH,
             operation=chat_op,
         )
     if streamed_finish != first[1]:
@@ -85,6 +86,6 @@ def test_streamed_deltas_match_the_plain_answer(
             "Streamed answer finishes differently from the non-streamed answer",
             expected=f"finish_reason {first[1]!r}",
             received=f"finish_reason {streamed_finish!r}",
-            check="stream-finish-matches",
+            check=STREAM_FINISH_MATCHES,
             operation=chat_op,
         )

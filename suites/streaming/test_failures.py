@@ -7,6 +7,7 @@ from collections.abc import Callable
 import httpx
 import pytest
 
+from gatecheck.check_ids import STREAM_EARLY_FAILURE_STATUS
 from gatecheck.checks import stream as checks
 from gatecheck.checks.envelope import check_error_envelope
 from gatecheck.failures import ContractViolation, excerpt
@@ -34,7 +35,7 @@ def test_failure_before_first_byte_is_an_http_error(
             expected="an HTTP 4xx/5xx status with an error envelope (no token was ever sent)",
             received=f"HTTP {response.status_code} {response.headers.get('content-type', '')}: "
             f"{excerpt(response.text, 300)}",
-            check="stream-early-failure-status",
+            check=STREAM_EARLY_FAILURE_STATUS,
             operation=chat_op,
         )
     check_error_envelope(response, operation=chat_op)

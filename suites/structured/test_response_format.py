@@ -13,6 +13,7 @@ import httpx
 import jsonschema
 import pytest
 
+from gatecheck.check_ids import STRUCTURED_JSON_OBJECT, STRUCTURED_JSON_SCHEMA, STRUCTURED_STATUS, CheckId
 from gatecheck.failures import ContractViolation
 from gatecheck.profiles import Profile
 from gatecheck.scenario import chat_request, dig, expect_status, json_object
@@ -31,12 +32,17 @@ SCHEMA: dict[str, Any] = {
 }
 #: Room for a short JSON document (the mock's json_object answer quotes the prompt).
 JSON_TOKENS = 48
+#: The check a mode's non-JSON answer fails, by response_format type.
+_MODE_CHECKS: dict[str, CheckId] = {
+    "json_object": STRUCTURED_JSON_OBJECT,
+    "json_schema": STRUCTURED_JSON_SCHEMA,
+}
 
 
 def _content(client: httpx.Client, chat_path: str, chat_op: str, body: dict[str, Any]) -> tuple[str, str]:
     """(the answer's content, a one-line account of it for failure messages)."""
     response = client.post(chat_path, json=body)
-    expect_status(response, 200, chat_op, check="structured-status")
+    expect_status(response, 200, chat_op, check=STRUCTURED_STATUS)
     answer = json_object(response, chat_op)
     content = dig(answer, "choices.0.message.content")
     finish = dig(answer, "choices.0.finish_reason")
@@ -51,7 +57,7 @@ def _parsed(content: str, received: str, *, mode: str, op: str) -> Any:
             f"Answer is not JSON although response_format asked for {mode}",
             expected="choices[0].message.content: a JSON document",
             received=received,
-            check=f"structured-{mode.replace('_', '-')}",
+            check=_MODE_CHECKS[mode],
             operation=op,
         ) from None
 
@@ -69,7 +75,7 @@ def test_json_object_mode_yields_json(
             "json_object answer is JSON but not an object",
             expected="choices[0].message.content: a JSON object",
             received=received,
-            check="structured-json-object",
+            check=STRUCTURED_JSON_OBJECT,
             operation=chat_op,
         )
 
@@ -93,6 +99,6 @@ def test_strict_json_schema_output_validates(
             "json_schema answer does not match the schema",
             expected=f"content valid against {json.dumps(SCHEMA)} (strict: true)",
             received=f"{received} ({problem.message})",
-            check="structured-json-schema",
+            check=STRUCTURED_JSON_SCHEMA,
             operation=chat_op,
         )

@@ -18,6 +18,7 @@ from typing import Any
 import httpx
 import pytest
 
+from gatecheck.check_ids import TOOLS_BODY, TOOLS_STATUS
 from gatecheck.plugin.fixtures import Gateway
 from gatecheck.profiles import Profile
 from gatecheck.scenario import WEATHER_TOOL, chat_request, expect_status, json_object, operation, require
@@ -48,12 +49,12 @@ class ChatAnswer:
     request: dict[str, Any]
 
     def body(self) -> dict[str, Any]:
-        expect_status(self.response, 200, self.operation, check="tools-status")
-        return json_object(self.response, self.operation, check="tools-body")
+        expect_status(self.response, 200, self.operation, check=TOOLS_STATUS)
+        return json_object(self.response, self.operation, check=TOOLS_BODY)
 
     def message(self) -> dict[str, Any]:
         """``choices[0].message``; its absence is a violation."""
-        message = require(self.body(), "choices.0.message", operation=self.operation, check="tools-body")
+        message = require(self.body(), "choices.0.message", operation=self.operation, check=TOOLS_BODY)
         return message if isinstance(message, dict) else {"content": message}
 
     def tools(self) -> dict[str, dict[str, Any]]:

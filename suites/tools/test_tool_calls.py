@@ -9,6 +9,14 @@ import httpx
 import jsonschema
 import pytest
 
+from gatecheck.check_ids import (
+    TOOL_CALL_ARGUMENTS,
+    TOOL_CALL_ID,
+    TOOL_CALLS,
+    TOOL_CALLS_FINISH_REASON,
+    TOOL_CHOICE,
+    TOOL_RESULT,
+)
 from gatecheck.failures import ContractViolation
 from gatecheck.profiles import Profile
 from gatecheck.scenario import WEATHER_TOOL, chat_request, dig, expect_status, json_object
@@ -21,7 +29,7 @@ pytestmark = pytest.mark.capability("tools")
 FORCED = WEATHER_TOOL["function"]["name"]
 #: A finished call and its result, as a client sends them back; ids are the client's to choose.
 CALL_ID = "call_gatecheck_1"
-TOOL_RESULT = '{"city": "Paris", "temperature_c": 18, "conditions": "sunny"}'
+WEATHER_RESULT = '{"city": "Paris", "temperature_c": 18, "conditions": "sunny"}'
 FINISHED = ("stop", "length")
 
 
@@ -34,7 +42,7 @@ def _calls(answer: ChatAnswer) -> list[dict[str, Any]]:
             "Answer carries no tool_calls",
             expected="choices[0].message.tool_calls: [{id, type: 'function', function: {name, arguments}}]",
             received=message,
-            check="tool-calls",
+            check=TOOL_CALLS,
             operation=answer.operation,
         )
     return calls
@@ -49,7 +57,7 @@ def test_forced_tool_choice_calls_the_named_function(forced_call: ChatAnswer) ->
             f"tool_choice named {FORCED} but the answer calls {', '.join(map(str, names))}",
             expected=f"one tool call, to {FORCED} (forced by tool_choice; get_time was offered first)",
             received=calls,
-            check="tool-choice",
+            check=TOOL_CHOICE,
             operation=forced_call.operation,
         )
     if not isinstance(calls[0].get("id"), str) or not calls[0]["id"]:
@@ -57,7 +65,7 @@ def test_forced_tool_choice_calls_the_named_function(forced_call: ChatAnswer) ->
             "Tool call has no id",
             expected="tool_calls[0].id: a non-empty string (the tool result must name it)",
             received=calls,
-            check="tool-call-id",
+            check=TOOL_CALL_ID,
             operation=forced_call.operation,
         )
 
@@ -77,7 +85,7 @@ def test_tool_call_arguments_match_the_function_parameters(forced_call: ChatAnsw
                 f"Arguments of {where} are not a JSON object for an offered function",
                 expected=f"function.name one of {sorted(offered)}, function.arguments a JSON object string",
                 received=call,
-                check="tool-call-arguments",
+                check=TOOL_CALL_ARGUMENTS,
                 operation=forced_call.operation,
             )
         schema = offered[name]["parameters"]
@@ -89,7 +97,7 @@ def test_tool_call_arguments_match_the_function_parameters(forced_call: ChatAnsw
                 f"Arguments of {where} do not match the function's parameters",
                 expected=f"arguments valid against {json.dumps(schema)}",
                 received=f"{arguments} ({problem.message})",
-                check="tool-call-arguments",
+                check=TOOL_CALL_ARGUMENTS,
                 operation=forced_call.operation,
             )
 
@@ -105,7 +113,7 @@ def test_tool_call_finishes_with_tool_calls(auto_call: ChatAnswer) -> None:
             f"An answer with tool_calls finishes with {finish!r}",
             expected="choices[0].finish_reason: 'tool_calls' (the model chose to call a tool)",
             received=f"finish_reason: {finish!r}; tool_calls: {json.dumps(calls)}",
-            check="tool-calls-finish-reason",
+            check=TOOL_CALLS_FINISH_REASON,
             operation=auto_call.operation,
         )
 
@@ -120,7 +128,7 @@ def _follow_up(profile: Profile) -> dict[str, Any]:
     body = chat_request(profile, prompt="What is the weather in Paris?", tools=[WEATHER_TOOL])
     body["messages"] += [
         {"role": "assistant", "content": "", "tool_calls": [call]},
-        {"role": "tool", "tool_call_id": CALL_ID, "content": TOOL_RESULT},
+        {"role": "tool", "tool_call_id": CALL_ID, "content": WEATHER_RESULT},
     ]
     return body
 
@@ -131,7 +139,7 @@ def test_tool_result_continues_the_conversation(
     """A tool result sent back after the assistant's tool call gets an ordinary text answer"""
     response = client.post(chat_path, json=_follow_up(profile))
     expect_status(
-        response, 200, chat_op, check="tool-result", title="A conversation with a tool result was refused"
+        response, 200, chat_op, check=TOOL_RESULT, title="A conversation with a tool result was refused"
     )
     answer = json_object(response, chat_op)
     content, finish = dig(answer, "choices.0.message.content"), dig(answer, "choices.0.finish_reason")
@@ -140,6 +148,6 @@ def test_tool_result_continues_the_conversation(
             "A tool result did not get a text answer",
             expected=f"choices[0].message.content: text, finish_reason one of {', '.join(FINISHED)}",
             received=dig(answer, "choices.0", answer),
-            check="tool-result",
+            check=TOOL_RESULT,
             operation=chat_op,
         )

@@ -12,6 +12,7 @@ from typing import Any
 import httpx
 import pytest
 
+from gatecheck.check_ids import WEB_SEARCH, WEB_SEARCH_CITATIONS
 from gatecheck.failures import ContractViolation
 from gatecheck.profiles import Profile
 from gatecheck.scenario import chat_request, dig, expect_status, json_object
@@ -46,13 +47,13 @@ def test_web_search_answer_cites_its_sources(
     """A request with the web_search tool is answered with url citations"""
     body = chat_request(profile, prompt=PROMPT, max_tokens=SEARCH_TOKENS, tools=[{"type": "web_search"}])
     response = client.post(chat_path, json=body)
-    expect_status(response, 200, chat_op, check="web-search", title="The web_search tool was refused")
+    expect_status(response, 200, chat_op, check=WEB_SEARCH, title="The web_search tool was refused")
     answer = json_object(response, chat_op)
     if not _cited_urls(answer):
         raise ContractViolation(
             "Web search answer cites no sources",
             expected="choices[0].message.annotations with url_citation entries (or a citations list of URLs)",
             received=dig(answer, "choices.0.message", answer),
-            check="web-search-citations",
+            check=WEB_SEARCH_CITATIONS,
             operation=chat_op,
         )

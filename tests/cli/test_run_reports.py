@@ -47,7 +47,7 @@ def test_echoes_the_key(gateway, record_property):
         "The key is echoed",
         expected="no credentials in the body",
         received={"echo": KEY},
-        check="no-echo",
+        check="key-value-leaked",
         operation="POST /chat/completions",
         details={"request": f"Authorization: Bearer {KEY}", "response": f"{{\\"echo\\": \\"{KEY}\\"}}"},
     )

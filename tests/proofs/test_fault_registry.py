@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from gatecheck.check_ids import CHECK_IDS
 from gatecheck.mock import faults
 from gatecheck.mock.faults import FAULTS, FaultMode
 
@@ -63,7 +64,9 @@ def test_proofs_name_real_suites_and_scenarios() -> None:
                 assert missing <= _scenarios(proof.suite), (mode.name, missing - _scenarios(proof.suite))
                 assert proof.says, f"{mode.name}: a scenario proof must say what the failure reads"
             else:
-                assert all("::" in key for key in proof.catches), (mode.name, proof.catches)
+                checks = [key.rpartition("::")[2] for key in proof.catches if "::" in key]
+                assert len(checks) == len(proof.catches), (mode.name, proof.catches)
+                assert all(CHECK_IDS.info(check).kind == "contract" for check in checks), (mode.name, checks)
 
 
 def test_each_constant_is_named_after_its_fault() -> None:

@@ -7,6 +7,7 @@ from typing import Any
 import httpx
 import pytest
 
+from gatecheck.check_ids import STATUS, CheckId
 from gatecheck.errors import HarnessBug, TargetUnreachable, UsageError
 from gatecheck.failures import ContractViolation
 from gatecheck.reports.outcomes import exit_code
@@ -132,7 +133,8 @@ def test_a_failed_subtest_explains_its_parents_failure() -> None:
 @pytest.mark.parametrize(
     ("exc", "kind"),
     [
-        (ContractViolation("t", expected="e", received="r", check="c"), "contract"),
+        (ContractViolation("t", expected="e", received="r", check=STATUS), "contract"),
+        (ContractViolation("t", expected="e", received="r", check=CheckId("no-such-check")), "harness"),
         (AssertionError("assert 1 == 2"), "assertion"),
         (httpx.ReadTimeout("slow"), "transport"),
         (TargetUnreachable("down"), "transport"),
@@ -149,6 +151,14 @@ def test_whose_fault_an_exception_is(exc: BaseException, kind: str) -> None:
     assert info["kind"] == kind
     if kind == "harness" and not isinstance(exc, UsageError):
         assert "not the gateway's" in info["title"]
+
+
+def test_a_violation_under_an_unregistered_check_id_is_a_harness_error() -> None:
+    exc = ContractViolation("Answer is odd", expected="e", received="r", check=CheckId("stauts"))
+    info = failure_info(exc)
+    assert info["kind"] == "harness"
+    assert "'stauts' is not registered" in info["title"] and "Answer is odd" in info["title"]
+    assert fold_phases({"call": _phase("call", "failed", gatecheck={"failure": info})})[1] == "error"
 
 
 def test_outcomes_rank_target_failures_above_harness_errors() -> None:

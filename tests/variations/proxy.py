@@ -2,7 +2,8 @@
 
 Streams are rewritten event by event as they arrive (never buffered whole), written one event
 per write unless the variation cuts the bytes into fixed pieces.  Responses are close-delimited
-(HTTP/1.0), so piece boundaries reach the client as written.
+(HTTP/1.0), so piece boundaries reach the client as written, unless the variation asks for
+chunked transfer coding (HTTP/1.1, one chunk per write).
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import httpx
 
-from variations import Variation, gzip_pieces
+from variations import Variation, encode_pieces
 
 __all__ = ["serve_proxy"]
 
@@ -58,16 +59,26 @@ def _handler(upstream_root: str, variation: Variation, client: httpx.Client) -> 
                     raw = upstream.read()
                     json_body = "json" in upstream.headers.get("content-type", "")
                     pieces = iter([variation.json(raw) if json_body else raw])
-                if variation.gzip:
-                    pieces = gzip_pieces(pieces)
+                if variation.encoding:
+                    pieces = encode_pieces(pieces, variation.encoding)
+                if variation.chunked:
+                    self.protocol_version = "HTTP/1.1"
                 self.send_response(upstream.status_code)
                 for name, value in variation.headers(kept):
                     self.send_header(name, value)
-                if variation.gzip:
-                    self.send_header("Content-Encoding", "gzip")
+                if variation.encoding:
+                    self.send_header("Content-Encoding", variation.encoding)
+                if variation.chunked:
+                    self.send_header("Transfer-Encoding", "chunked")
+                    self.send_header("Connection", "close")
                 self.end_headers()
                 for piece in pieces:  # as they come: the proxy never holds a stream back
-                    self.wfile.write(piece)
+                    if not piece:
+                        continue  # an empty chunk would end a chunked body
+                    self.wfile.write(b"%x\r\n%s\r\n" % (len(piece), piece) if variation.chunked else piece)
+                    self.wfile.flush()
+                if variation.chunked:
+                    self.wfile.write(b"0\r\n\r\n")
                     self.wfile.flush()
 
         do_GET = do_POST = do_PUT = do_PATCH = do_DELETE = _forward

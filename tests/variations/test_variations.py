@@ -1,9 +1,10 @@
-"""Every suite that reads the wire gives the same verdicts through each conformant variation.
+"""Every suite gives the same verdicts through each conformant variation.
 
-The mock runs once; each variation gets a loopback proxy in front of it, and the streaming and
-errors suites run through the proxy as against any real target (a separate pytest process, as
-users run them).  The reference is the same run through a proxy that changes nothing, so only
-the variation differs.  Two variations run in the quick loop; the rest are marked slow.
+The mock runs once; each variation gets a loopback proxy in front of it, and every suite
+(the contract suite with one example per operation and a fixed seed) runs through the proxy as
+against any real target, in one separate pytest process, as users run them.  The reference is
+the same run through a proxy that changes nothing, so only the variation differs.  Two
+variations run in the quick loop; the rest are marked slow.
 """
 
 from __future__ import annotations
@@ -20,10 +21,12 @@ from proxy import serve_proxy
 
 from gatecheck.mock.server import MockServer
 from gatecheck.mock.settings import MockSettings
+from gatecheck.runner.plan import available_suites
 from variations import VARIATIONS, Variation
 
 ROOT = Path(__file__).resolve().parents[2]
-SUITES = ("streaming", "errors")
+SUITES = tuple(suite.name for suite in available_suites())
+SEED = "1"
 QUICK = {"crlf", "one-byte"}
 KEY_ENV = "GATECHECK_VARIATION_KEY"
 #: Scenarios that time the wire: on an unpaced target their verdict follows how reads happen to
@@ -51,6 +54,10 @@ def _verdicts(mock: MockServer, variation: Variation, workdir: Path) -> dict[str
             "requesty",
             "--api-key-env",
             KEY_ENV,
+            "--examples",
+            "1",
+            "--gatecheck-seed",
+            SEED,
         ]
         args += [*UNUSED, "-p", "no:cacheprovider", f"--junitxml={junit}"]
         env = {k: v for k, v in os.environ.items() if not k.startswith(("GATECHECK_", "PYTEST_"))}

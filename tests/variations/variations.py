@@ -4,9 +4,11 @@ Designed from the specifications, not from the mock: WHATWG HTML "Server-sent ev
 a line ends in CRLF, LF or CR; one optional space after the colon; ``id``, ``retry`` and
 ``event: message`` fields; comment lines starting with a colon; the stream may arrive in
 pieces of any size), RFC 9110 (field names are case-insensitive; media type parameters;
-Content-Encoding gzip), and RFC 8259 (object member order carries no meaning; clients ignore
-members they do not know).  Each variation rewrites one answer; a gateway that applies it is
-exactly as conformant as one that does not.
+Content-Encoding gzip, deflate and br, each flushed per write so a stream stays a stream),
+RFC 9112 (a body framed by chunked transfer coding instead of the connection's close), and
+RFC 8259 (object member order carries no meaning; clients ignore members they do not know).
+Each variation rewrites one answer; a gateway that applies it is exactly as conformant as one
+that does not.
 """
 
 from __future__ import annotations
@@ -16,7 +18,9 @@ import zlib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
-__all__ = ["VARIATIONS", "Variation", "gzip_pieces"]
+import brotli
+
+__all__ = ["VARIATIONS", "Variation", "encode_pieces"]
 
 
 def _events(body: bytes) -> list[list[bytes]]:
@@ -58,7 +62,8 @@ class Variation:
     json: Callable[[bytes], bytes] = lambda body: body
     headers: Callable[[list[tuple[str, str]]], list[tuple[str, str]]] = lambda headers: headers
     piece: int | None = None  # write the body this many bytes at a time (None: one event per write)
-    gzip: bool = False
+    encoding: str | None = None  # a Content-Encoding: gzip, deflate or br
+    chunked: bool = False  # HTTP/1.1 chunked transfer coding instead of a close-delimited body
     extra: dict[str, str] = field(default_factory=dict)
 
 
@@ -106,7 +111,10 @@ VARIATIONS: tuple[Variation, ...] = (
     Variation("comments", "WHATWG SSE: comment lines anywhere", stream=_comments),
     Variation("one-byte", "TCP: any boundary; here one byte per write", piece=1),
     Variation("odd-pieces", "TCP: boundaries inside lines and events", piece=7),
-    Variation("gzip", "RFC 9110: Content-Encoding gzip, flushed per event", gzip=True),
+    Variation("gzip", "RFC 9110: Content-Encoding gzip, flushed per event", encoding="gzip"),
+    Variation("deflate", "RFC 9110: Content-Encoding deflate (zlib), flushed per event", encoding="deflate"),
+    Variation("br", "RFC 9110 / RFC 7932: Content-Encoding br, flushed per event", encoding="br"),
+    Variation("chunked", "RFC 9112: chunked transfer coding, one chunk per write", chunked=True),
     Variation(
         "header-forms", "RFC 9110: header name case, media type case and parameters", headers=_header_forms
     ),
@@ -116,9 +124,15 @@ VARIATIONS: tuple[Variation, ...] = (
 )
 
 
-def gzip_pieces(pieces: Iterator[bytes]) -> Iterator[bytes]:
-    """``pieces`` gzip-encoded as one stream, flushed after each so nothing is held back."""
-    encoder = zlib.compressobj(wbits=31)
+def encode_pieces(pieces: Iterator[bytes], encoding: str) -> Iterator[bytes]:
+    """``pieces`` encoded as one ``encoding`` stream, flushed after each so nothing is held back."""
+    if encoding == "br":
+        compressor = brotli.Compressor()
+        for piece in pieces:
+            yield compressor.process(piece) + compressor.flush()
+        yield compressor.finish()
+        return
+    encoder = zlib.compressobj(wbits={"gzip": 31, "deflate": 15}[encoding])
     for piece in pieces:
         yield encoder.compress(piece) + encoder.flush(zlib.Z_SYNC_FLUSH)
     yield encoder.flush()

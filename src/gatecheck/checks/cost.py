@@ -13,6 +13,7 @@ import math
 from dataclasses import dataclass
 from typing import Any
 
+from gatecheck.check_ids import CATALOG_PRICE, USAGE_COST, USAGE_COST_CONSISTENT
 from gatecheck.failures import ContractViolation
 from gatecheck.profiles import Profile
 
@@ -71,7 +72,7 @@ def check_usage_cost(usage: Any, *, operation: str, where: str = "usage") -> flo
             f"usage.cost {problem} in {where}",
             expected="usage.cost: a finite number of USD >= 0",
             received=usage if isinstance(usage, dict) else f"usage: {usage!r}",
-            check="usage-cost",
+            check=USAGE_COST,
             operation=operation,
         )
     return float(cost)
@@ -103,7 +104,7 @@ def unit_price(
             f"Catalog price {dotted} of {model_record.get('id', '?')} is not a price",
             expected=f"{dotted}: a non-negative price ({pricing.get('unit')})",
             received=f"{dotted}: {raw!r}",
-            check="catalog-price",
+            check=CATALOG_PRICE,
             operation=operation,
         )
     return price / divisor
@@ -133,6 +134,6 @@ def check_cost_consistent(
             f"{where} disagrees with {basis}",
             expected=f"{expected:.10g} USD {tolerance} ({basis})",
             received=f"{where}: {actual:.10g} USD",
-            check="usage-cost-consistent",
+            check=USAGE_COST_CONSISTENT,
             operation=operation,
         )

@@ -10,6 +10,7 @@ from typing import Any
 
 import httpx
 
+from gatecheck.check_ids import ERROR_ENVELOPE
 from gatecheck.failures import ContractViolation, excerpt
 
 __all__ = ["check_error_envelope", "error_message"]
@@ -23,7 +24,7 @@ def _violation(title: str, response: httpx.Response, received: Any, operation: s
         expected=_ENVELOPE,
         received=f"HTTP {response.status_code} {response.headers.get('content-type', '(no content type)')}: "
         f"{excerpt(received, 300)}",
-        check="error-envelope",
+        check=ERROR_ENVELOPE,
         operation=operation,
     )
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import time
 from collections.abc import Iterable
 
+from gatecheck.check_ids import RETRY_AFTER
 from gatecheck.failures import ContractViolation
 from gatecheck.retry import Sighting, parse_retry_after
 
@@ -64,7 +65,7 @@ def check_sightings(sightings: Iterable[Sighting], *, now: float | None = None) 
             violation.title,
             expected=_EXPECTED,
             received=f"{violation.received}{seen_in}; {len(bad)} of {judged} 429 answers unusable",
-            check="retry-after",
+            check=RETRY_AFTER,
             operation=first.operation,
         )
     return judged
@@ -72,5 +73,5 @@ def check_sightings(sightings: Iterable[Sighting], *, now: float | None = None) 
 
 def _violation(title: str, received: str, operation: str) -> ContractViolation:
     return ContractViolation(
-        title, expected=_EXPECTED, received=received, check="retry-after", operation=operation
+        title, expected=_EXPECTED, received=received, check=RETRY_AFTER, operation=operation
     )

@@ -1,13 +1,17 @@
-"""The one registry of contract checks: schemathesis' built-ins gatecheck uses, and its own.
+"""The contract checks the schemathesis suite can select: schemathesis' built-ins gatecheck uses, and its own.
 
-Everything that lists checks reads :data:`CHECKS`: the contract suite's ``--contract-checks``
-option, ``gatecheck run --checks``, the reports and the docs.  A check is known by a stable
-snake_case ``name`` (schemathesis' convention, because gatecheck's own checks are also
-registered with schemathesis under that name and run from ``st run --checks NAME``); with
-the operation it forms a failure's stable key, ``"POST /chat/completions::error_envelope"``.
+Everything that lists contract checks reads :data:`CHECKS`: the contract suite's
+``--contract-checks`` option, ``gatecheck run --checks``, the reports and the docs.  A check is
+known by a registered contract id (:mod:`gatecheck.check_ids`, snake_case: schemathesis'
+convention, because gatecheck's own checks are also registered with schemathesis under that
+name and run from ``st run --checks NAME``), whose title it reports; with the operation it
+forms a failure's stable key, ``"POST /chat/completions::error_envelope"``.  This module says
+how each is run (default, capability, stateful); the ids and titles of every check, contract
+and scenario alike, live in :mod:`gatecheck.check_ids`.
 
 gatecheck's own checks register through :func:`contract_check`, which puts them in both
-registries at once, so the two cannot drift.  Registering a name twice is an error.
+registries at once, so the two cannot drift.  Registering a name twice, or a name with no
+registered contract id, is an error.
 """
 
 from __future__ import annotations
@@ -17,6 +21,21 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Literal, TypeVar, cast
 
+from gatecheck.check_ids import (
+    CHECK_IDS,
+    CONTRACT_CONTENT_TYPE_CONFORMANCE,
+    CONTRACT_ENSURE_RESOURCE_AVAILABILITY,
+    CONTRACT_IGNORED_AUTH,
+    CONTRACT_NEGATIVE_DATA_REJECTION,
+    CONTRACT_NOT_A_SERVER_ERROR,
+    CONTRACT_POSITIVE_DATA_ACCEPTANCE,
+    CONTRACT_RESPONSE_HEADERS_CONFORMANCE,
+    CONTRACT_RESPONSE_SCHEMA_CONFORMANCE,
+    CONTRACT_STATUS_CODE_CONFORMANCE,
+    CONTRACT_USE_AFTER_FREE,
+    CheckId,
+    failure_key,
+)
 from gatecheck.errors import UnknownNameError
 
 if TYPE_CHECKING:
@@ -126,46 +145,49 @@ def all_checks() -> CheckRegistry:
     return CHECKS
 
 
-def _builtin(name: str, title: str, *, default: bool = True, stateful: bool = False) -> None:
-    CHECKS.register(CheckInfo(name, title, "schemathesis", default=default, stateful=stateful))
+def _builtin(check: CheckId, *, default: bool = True, stateful: bool = False) -> None:
+    CHECKS.register(
+        CheckInfo(check, CHECK_IDS.title(check), "schemathesis", default=default, stateful=stateful)
+    )
 
 
-# schemathesis' built-in checks that fit a gateway, with report titles in gatecheck's voice.
-_builtin("not_a_server_error", "The gateway answers without a 5xx server error")
-_builtin("status_code_conformance", "The status code is one the spec documents for the operation")
-_builtin("content_type_conformance", "The Content-Type is one the spec documents for the status")
-_builtin("response_schema_conformance", "The body matches the response schema the spec documents")
-_builtin("response_headers_conformance", "Headers the spec marks required are present and valid")
-_builtin("negative_data_rejection", "Requests that break the request schema are rejected with a 4xx")
-_builtin("ignored_auth", "Operations that declare authentication reject missing or wrong credentials")
-_builtin("positive_data_acceptance", "Requests that match the request schema are accepted", default=False)
-_builtin("use_after_free", "A deleted resource is gone: reading it after DELETE answers 404", stateful=True)
-_builtin(
-    "ensure_resource_availability", "A created resource can be read back right after creation", stateful=True
-)
+# schemathesis' built-in checks that fit a gateway (titles in gatecheck's voice, in check_ids).
+_builtin(CONTRACT_NOT_A_SERVER_ERROR)
+_builtin(CONTRACT_STATUS_CODE_CONFORMANCE)
+_builtin(CONTRACT_CONTENT_TYPE_CONFORMANCE)
+_builtin(CONTRACT_RESPONSE_SCHEMA_CONFORMANCE)
+_builtin(CONTRACT_RESPONSE_HEADERS_CONFORMANCE)
+_builtin(CONTRACT_NEGATIVE_DATA_REJECTION)
+_builtin(CONTRACT_IGNORED_AUTH)
+_builtin(CONTRACT_POSITIVE_DATA_ACCEPTANCE, default=False)
+_builtin(CONTRACT_USE_AFTER_FREE, stateful=True)
+_builtin(CONTRACT_ENSURE_RESOURCE_AVAILABILITY, stateful=True)
 
 
 def contract_check(*, requires: str | None = None, default: bool = True) -> Callable[[F], F]:
     """Register a gatecheck check with this registry and with schemathesis, under its function name.
 
-    The function has schemathesis' signature ``(ctx, response, case)``; its docstring's first line
-    is its title.  ``requires`` names the capability a profile must claim for it to apply.
+    The function has schemathesis' signature ``(ctx, response, case)`` and the name of a contract
+    id registered in :mod:`gatecheck.check_ids`, whose title it reports.  ``requires`` names the
+    capability a profile must claim for it to apply.
     """
 
     def register(func: F) -> F:
         import schemathesis
 
-        title = (func.__doc__ or "").strip().splitlines()[0] if func.__doc__ else ""
+        if func.__name__ not in CHECK_IDS or CHECK_IDS.info(func.__name__).kind != "contract":
+            raise ValueError(f"contract check {func.__name__!r} has no contract id in gatecheck/check_ids.py")
+        check = CHECK_IDS.get(func.__name__)
         CHECKS.register(
             CheckInfo(
-                func.__name__, title, "gatecheck", default=default, requires=requires, module=func.__module__
+                check,
+                CHECK_IDS.title(check),
+                "gatecheck",
+                default=default,
+                requires=requires,
+                module=func.__module__,
             )
         )
         return cast(F, schemathesis.check(cast(Any, func)))
 
     return register
-
-
-def failure_key(operation: str | None, check: str) -> str:
-    """The stable identity of a failure: where it happened and which check saw it."""
-    return f"{operation or '*'}::{check}"

@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 import httpx
 from schemathesis.core.failures import CustomFailure, Failure, FailureGroup, Severity
 
+from gatecheck.check_ids import CHECK_IDS, GENERATION_ID, CheckId
 from gatecheck.checks.cost import check_usage_cost
 from gatecheck.checks.envelope import check_error_envelope
 from gatecheck.checks.rate_limits import check_retry_after
@@ -59,7 +60,7 @@ class GatecheckFailure(Failure):
     kind_title = "gatecheck contract check failed"
     __slots__ = ("check", "violation")
 
-    def __init__(self, violation: ContractViolation, *, check: str, operation: str) -> None:
+    def __init__(self, violation: ContractViolation, *, check: CheckId, operation: str) -> None:
         message = f"Check: {check} ({violation.check})\nExpected: {violation.expected}\n"
         message += f"Received: {excerpt(violation.received)}"
         super().__init__(operation=operation, title=violation.title, message=message, severity=Severity.HIGH)
@@ -83,12 +84,14 @@ def _adapter(func: CheckFn) -> CheckFn:
     as a :class:`~gatecheck.errors.HarnessBug`, which the report counts as ``error``.
     """
 
+    check_id = CHECK_IDS.get(func.__name__, "contract")  # unregistered: an import error
+
     @functools.wraps(func)
     def check(ctx: CheckContext, response: Response, case: Case) -> None:
         try:
             func(ctx, response, case)
         except ContractViolation as violation:
-            raise GatecheckFailure(violation, check=func.__name__, operation=case.operation.label) from None
+            raise GatecheckFailure(violation, check=check_id, operation=case.operation.label) from None
         except AssertionError:
             raise
         except Exception as exc:
@@ -237,7 +240,7 @@ def generation_id(ctx: CheckContext, response: Response, case: Case) -> None:
             "Answer lacks the X-Generation-Id header",
             expected="X-Generation-Id: <id usable with GET /generation?id=...>",
             received=f"HTTP {response.status_code}, headers: {sorted(response.headers)}",
-            check="generation-id",
+            check=GENERATION_ID,
             operation=case.operation.label,
         )
 

@@ -38,6 +38,7 @@ from jsonschema.exceptions import ValidationError, best_match
 from referencing import Registry
 from referencing.jsonschema import DRAFT202012
 
+from gatecheck.check_ids import STREAM_EVENT_SCHEMA
 from gatecheck.checks.stream import DONE, StreamCapture, TimedItem, check_data_is_json
 from gatecheck.failures import ContractViolation, excerpt
 from gatecheck.sse import decode_all
@@ -267,7 +268,7 @@ def check_event_schemas(capture: StreamCapture, schema: EventSchema) -> None:
             f"Event {index} does not match the chunk schema at {where}",
             expected=f"{where} valid against {schema.where} ({_schema_rule(error)})",
             received=f"event {index}, {where}: {error.message}; data: {excerpt(event.data, 300)}",
-            check="stream-event-schema",
+            check=STREAM_EVENT_SCHEMA,
             operation=capture.operation,
             details={"event": index, "field": where},
         )

@@ -17,6 +17,28 @@ from typing import Any
 
 import httpx
 
+from gatecheck.check_ids import (
+    STREAM_AFTER_DONE,
+    STREAM_BUFFERED,
+    STREAM_CHUNK_IDENTITY,
+    STREAM_CHUNK_OBJECT,
+    STREAM_COMMENT_AS_DATA,
+    STREAM_CONTENT_TYPE,
+    STREAM_DATA_JSON,
+    STREAM_DONE,
+    STREAM_ERROR_EVENT,
+    STREAM_FINISH_REASON,
+    STREAM_ROLE,
+    STREAM_STATUS,
+    STREAM_TOOL_CALL,
+    STREAM_TOOL_CALL_ARGUMENTS,
+    STREAM_TOOL_CALL_ID,
+    STREAM_TOOL_CALL_INDEX,
+    STREAM_USAGE_COUNT,
+    STREAM_USAGE_SHAPE,
+    STREAM_USAGE_TOTALS,
+    CheckId,
+)
 from gatecheck.checks.cost import check_usage_cost
 from gatecheck.failures import ContractViolation, excerpt
 from gatecheck.sse import SSEComment, SSEDecoder, SSEEvent, SSEItem
@@ -152,7 +174,9 @@ def capture_stream(
     return capture
 
 
-def _fail(capture: StreamCapture, title: str, expected: str, received: Any, check: str) -> ContractViolation:
+def _fail(
+    capture: StreamCapture, title: str, expected: str, received: Any, *, check: CheckId
+) -> ContractViolation:
     return ContractViolation(
         title, expected=expected, received=received, check=check, operation=capture.operation
     )
@@ -167,7 +191,7 @@ def check_status(capture: StreamCapture, expected: int = 200) -> None:
             f"HTTP {expected} and an event stream",
             f"HTTP {capture.status} {capture.content_type or '(no content type)'}: "
             f"{excerpt(capture.body.decode('utf-8', 'replace'), 300) or '(empty body)'}",
-            "stream-status",
+            check=STREAM_STATUS,
         )
 
 
@@ -179,7 +203,7 @@ def check_content_type(capture: StreamCapture) -> None:
             "Stream is not served as text/event-stream",
             "Content-Type: text/event-stream",
             f"HTTP {capture.status} Content-Type: {capture.content_type or '(none)'}",
-            "stream-content-type",
+            check=STREAM_CONTENT_TYPE,
         )
 
 
@@ -196,7 +220,7 @@ def check_comments_stay_comments(capture: StreamCapture) -> None:
                 f"Comment sent as data in event {index}",
                 "keep-alive comments as ': text' lines, never 'data: : text'",
                 f"data: {event.data}",
-                "stream-comment-as-data",
+                check=STREAM_COMMENT_AS_DATA,
             )
 
 
@@ -209,7 +233,7 @@ def check_data_is_json(capture: StreamCapture) -> None:
                 f"Event {index} data is not a JSON object",
                 "every data payload except [DONE] to be a JSON object",
                 f"data: {event.data}",
-                "stream-data-json",
+                check=STREAM_DATA_JSON,
             )
 
 
@@ -232,7 +256,7 @@ def check_done_sentinel(capture: StreamCapture) -> None:
             "Stream was cut off",
             "a complete stream ending with data: [DONE]",
             capture.transport_error or f"unterminated event: {capture.unterminated}",
-            "stream-done",
+            check=STREAM_DONE,
         )
     events = capture.events
     done = [i for i, e in enumerate(events) if e.data == DONE]
@@ -243,7 +267,7 @@ def check_done_sentinel(capture: StreamCapture) -> None:
             "Stream has no [DONE] sentinel",
             "a final data: [DONE]",
             f"last event: {last}",
-            "stream-done",
+            check=STREAM_DONE,
         )
     after = [t.item for t in capture.items][_item_index_of(capture, done[0]) + 1 :]
     if len(done) > 1 or after:
@@ -252,7 +276,7 @@ def check_done_sentinel(capture: StreamCapture) -> None:
             "Stream continues after [DONE]",
             "nothing after data: [DONE]",
             [getattr(item, "data", None) or f": {getattr(item, 'text', '')}" for item in after][:5],
-            "stream-after-done",
+            check=STREAM_AFTER_DONE,
         )
 
 
@@ -278,7 +302,7 @@ def check_chunk_identity(capture: StreamCapture) -> None:
                 f"Event {index} is not a chat.completion.chunk",
                 f"object: {CHUNK_OBJECT!r}",
                 f"object: {chunk.get('object')!r}",
-                "stream-chunk-object",
+                check=STREAM_CHUNK_OBJECT,
             )
         first = first or chunk
         for name in ("id", "model", "created"):
@@ -288,7 +312,7 @@ def check_chunk_identity(capture: StreamCapture) -> None:
                     f"Chunk {name} changes within the stream at event {index}",
                     f"{name} {first.get(name)!r} on every chunk",
                     f"{name}: {chunk.get(name)!r}",
-                    "stream-chunk-identity",
+                    check=STREAM_CHUNK_IDENTITY,
                 )
 
 
@@ -305,7 +329,7 @@ def check_first_chunk_role(capture: StreamCapture) -> None:
             "Stream has no chunk with choices",
             "at least one chunk with a choice",
             "none",
-            "stream-role",
+            check=STREAM_ROLE,
         )
     index, chunk = chunks[0]
     if _delta(chunk).get("role") != "assistant":
@@ -314,7 +338,7 @@ def check_first_chunk_role(capture: StreamCapture) -> None:
             f"First chunk (event {index}) lacks role: assistant",
             "choices[0].delta.role == 'assistant' on the first chunk",
             f"choices[0].delta: {excerpt(_delta(chunk), 200)}",
-            "stream-role",
+            check=STREAM_ROLE,
         )
 
 
@@ -331,7 +355,7 @@ def check_single_finish_reason(capture: StreamCapture) -> None:
             "Stream does not have exactly one finish_reason, on its last chunk",
             f"one finish_reason, on event {last_index} (the last chunk with a choice)",
             f"finish_reason on events {[i for i, _ in finishing]}: {[r for _, r in finishing]}",
-            "stream-finish-reason",
+            check=STREAM_FINISH_REASON,
         )
 
 
@@ -349,7 +373,7 @@ def check_usage_chunk(capture: StreamCapture, *, with_cost: bool) -> dict[str, A
             f"Stream has {len(usage)} usage chunks",
             "exactly one chunk with usage (stream_options.include_usage)",
             f"usage on events {[i for i, _ in usage]}",
-            "stream-usage-count",
+            check=STREAM_USAGE_COUNT,
         )
     index, chunk = usage[0]
     if chunk.get("choices") != [] or index != chunks[-1][0]:
@@ -358,7 +382,7 @@ def check_usage_chunk(capture: StreamCapture, *, with_cost: bool) -> dict[str, A
             f"Usage chunk (event {index}) is not a final chunk with choices: []",
             f"choices: [] on the last chunk before [DONE] (event {chunks[-1][0]})",
             f"event {index} choices: {excerpt(chunk.get('choices'), 200)}",
-            "stream-usage-shape",
+            check=STREAM_USAGE_SHAPE,
         )
     totals = chunk["usage"]
     _check_totals(capture, totals, index)
@@ -377,7 +401,7 @@ def _check_totals(capture: StreamCapture, usage: dict[str, Any], index: int) -> 
             f"Usage totals in event {index} do not add up",
             "non-negative integers with prompt_tokens + completion_tokens == total_tokens",
             usage,
-            "stream-usage-totals",
+            check=STREAM_USAGE_TOTALS,
         )
 
 
@@ -433,7 +457,7 @@ def check_not_buffered(
             f"content chunks in at least {min_reads} reads, arriving over at least {min_spread:.0%} "
             "of the time the target took to produce them",
             _delivery(capture, production),
-            "stream-buffered",
+            check=STREAM_BUFFERED,
         )
     if reads >= min_reads:
         return
@@ -454,7 +478,7 @@ def check_tool_call_deltas(capture: StreamCapture) -> dict[int, dict[str, Any]]:
                     f"Tool call delta in event {index} has no index",
                     "an integer index on every tool_calls delta",
                     fragment,
-                    "stream-tool-call-index",
+                    check=STREAM_TOOL_CALL_INDEX,
                 )
             if slot not in calls:
                 function = fragment.get("function") or {}
@@ -464,7 +488,7 @@ def check_tool_call_deltas(capture: StreamCapture) -> dict[int, dict[str, Any]]:
                         f"First delta of tool call {slot} (event {index}) lacks its id or name",
                         "id and function.name on a tool call's first delta",
                         fragment,
-                        "stream-tool-call-id",
+                        check=STREAM_TOOL_CALL_ID,
                     )
                 calls[slot] = {"id": fragment["id"], "name": function["name"], "arguments": ""}
             calls[slot]["arguments"] += (fragment.get("function") or {}).get("arguments") or ""
@@ -474,7 +498,7 @@ def check_tool_call_deltas(capture: StreamCapture) -> dict[int, dict[str, Any]]:
             "Stream carries no tool call",
             "tool_calls deltas (tool_choice forced one)",
             joined_content(capture) or "(no content)",
-            "stream-tool-call",
+            check=STREAM_TOOL_CALL,
         )
     for slot, call in calls.items():
         try:
@@ -485,7 +509,7 @@ def check_tool_call_deltas(capture: StreamCapture) -> dict[int, dict[str, Any]]:
                 f"Tool call {slot} arguments do not join into JSON",
                 "argument fragments that concatenate to a JSON document",
                 call["arguments"],
-                "stream-tool-call-arguments",
+                check=STREAM_TOOL_CALL_ARGUMENTS,
             ) from None
     return calls
 
@@ -498,7 +522,7 @@ def check_ends_with_error_event(capture: StreamCapture) -> dict[str, Any]:
             "Failed stream was cut instead of ending with an error event",
             "an error event, then a clean end of stream",
             capture.transport_error or f"unterminated event: {capture.unterminated}",
-            "stream-error-event",
+            check=STREAM_ERROR_EVENT,
         )
     payloads = [_loads(e.data) for e in capture.events if e.data != DONE]
     last = payloads[-1] if payloads else None
@@ -509,6 +533,6 @@ def check_ends_with_error_event(capture: StreamCapture) -> dict[str, Any]:
             "Failed stream does not end with an error event",
             "a last data event {'error': {'message': ...}}",
             f"last event: {capture.events[-1].data if capture.events else '(no events)'}",
-            "stream-error-event",
+            check=STREAM_ERROR_EVENT,
         )
     return error

@@ -19,6 +19,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, cast
 
+from gatecheck.check_ids import USAGE_COUNTS, USAGE_CUT_REPORTED, USAGE_MAX_TOKENS, USAGE_TOTALS, CheckId
 from gatecheck.failures import ContractViolation
 
 __all__ = [
@@ -62,7 +63,7 @@ def _is_count(value: Any) -> bool:
     return isinstance(value, int) and not isinstance(value, bool) and value >= 0
 
 
-def _fail(title: str, expected: str, received: Any, check: str, operation: str) -> ContractViolation:
+def _fail(title: str, expected: str, received: Any, *, check: CheckId, operation: str) -> ContractViolation:
     return ContractViolation(title, expected=expected, received=received, check=check, operation=operation)
 
 
@@ -74,8 +75,8 @@ def check_token_counts(usage: Any, *, api: str, operation: str, where: str = "th
             f"Usage is missing from {where}",
             f"a usage object with {', '.join(fields.counts)}",
             f"usage: {usage!r}",
-            "usage-counts",
-            operation,
+            check=USAGE_COUNTS,
+            operation=operation,
         )
     for name in fields.counts:
         if not _is_count(usage.get(name)):
@@ -83,8 +84,8 @@ def check_token_counts(usage: Any, *, api: str, operation: str, where: str = "th
                 f"usage.{name} in {where} is not a non-negative integer: {usage.get(name)!r}",
                 "token counts as non-negative integers (tokens are billed whole)",
                 f"usage.{name}: {usage.get(name)!r}; usage: {dict(usage)}",
-                "usage-counts",
-                operation,
+                check=USAGE_COUNTS,
+                operation=operation,
             )
 
 
@@ -102,8 +103,8 @@ def check_token_total(
             f"usage.{fields.total} in {where} does not add up",
             f"{fields.total} == {' + '.join(parts)} ({expected})",
             ", ".join(f"{name}: {usage[name]}" for name in (*parts, fields.total)),
-            "usage-totals",
-            operation,
+            check=USAGE_TOTALS,
+            operation=operation,
         )
 
 
@@ -136,8 +137,8 @@ def check_output_within_limit(
             f"{limit[0]} ignored: {output} output tokens billed, {limit[1]} allowed",
             f"usage.{fields.output} <= {limit[0]} ({limit[1]})",
             f"usage.{fields.output}: {output} in {where}",
-            "usage-max-tokens",
-            operation,
+            check=USAGE_MAX_TOKENS,
+            operation=operation,
         )
 
 
@@ -166,8 +167,8 @@ def check_cut_reported(answer: Mapping[str, Any], *, api: str, operation: str) -
             f"Answer cut by the token limit reports {field} {says!r}",
             f"{field}: {must!r} when the output limit cut the answer",
             f"{field}: {says!r}",
-            "usage-cut-reported",
-            operation,
+            check=USAGE_CUT_REPORTED,
+            operation=operation,
         )
 
 

@@ -16,8 +16,8 @@ from typing import Any
 import click
 import jsonschema
 import uvicorn
-import yaml
 
+from gatecheck import files
 from gatecheck.errors import ConfigError, UsageError
 from gatecheck.mock.app import create_app
 from gatecheck.mock.faults import FAULTS, validate_faults
@@ -52,12 +52,7 @@ CONFIG_SCHEMA: dict[str, Any] = {
 
 def load_config(path: Path) -> dict[str, Any]:
     """A mock config file (YAML), validated; every mistake is a ConfigError naming where it is."""
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-    except OSError as exc:
-        raise ConfigError(f"mock config {path} cannot be read: {exc.strerror}") from None
-    except yaml.YAMLError as exc:
-        raise ConfigError(f"mock config {path} is not valid YAML: {exc}") from None
+    data = files.load_yaml(path, what="mock config", error=ConfigError) or {}
     try:
         jsonschema.validate(data, CONFIG_SCHEMA)
     except jsonschema.ValidationError as exc:

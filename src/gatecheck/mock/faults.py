@@ -19,6 +19,19 @@ from dataclasses import dataclass, field
 from functools import partial
 from typing import Literal
 
+from gatecheck.check_ids import (
+    CONTRACT_ERROR_ENVELOPE,
+    CONTRACT_IGNORED_AUTH,
+    CONTRACT_NEGATIVE_DATA_REJECTION,
+    CONTRACT_RESPONSE_SCHEMA_CONFORMANCE,
+    CONTRACT_SSE_DONE,
+    CONTRACT_SSE_EVENTS,
+    CONTRACT_SSE_USAGE_CHUNK,
+    CONTRACT_USAGE_COST,
+    CONTRACT_USAGE_TOKENS,
+    CheckId,
+    failure_key,
+)
 from gatecheck.errors import UnknownNameError
 
 __all__ = ["FAULTS", "FaultMode", "Proof", "validate_faults"]
@@ -31,7 +44,8 @@ class Proof:
     """Where a fault must be caught: a run of ``suite`` against a ``profile`` mock with the fault on.
 
     ``catches`` are the scenarios (test function names) that must fail, each failure containing
-    every text of ``says``; for the ``contract`` suite they are failure keys (``operation::check``).
+    every text of ``says``; for the ``contract`` suite they are failure keys (``operation::check``,
+    made by :func:`~gatecheck.check_ids.failure_key` from a registered contract id).
     ``also`` are scenarios that rely on the same contract point and fail with it; nothing else of
     the suite may fail.  ``args`` narrow the run (a ``-k`` expression), never widen it.
     """
@@ -77,6 +91,15 @@ def _mode(
     return FaultMode(name, description, plane, frozenset(breaks), proofs, by_flavor)
 
 
+def _contract(
+    check: CheckId, *operations: str, profile: str = "requesty", args: tuple[str, ...] = ()
+) -> Proof:
+    """A proof in the contract suite: ``check`` must fail on each of ``operations``."""
+    return Proof(
+        "contract", tuple(failure_key(op, check) for op in operations), (), profile=profile, args=args
+    )
+
+
 _i = partial(_mode, "inference")
 _m = partial(_mode, "management")
 
@@ -100,10 +123,10 @@ OMIT_USAGE_COST = _i(
             ),
         ),
         Proof("streaming", ("test_usage_chunk_comes_once_before_done",), ("usage.cost is missing",)),
-        Proof(
-            "contract",
-            ("POST /chat/completions::usage_cost", "POST /embeddings::usage_cost"),
-            (),
+        _contract(
+            CONTRACT_USAGE_COST,
+            "POST /chat/completions",
+            "POST /embeddings",
             args=("-k", "chat or embeddings"),
         ),
     ),
@@ -138,7 +161,7 @@ NO_DONE_SENTINEL = _i(
             ("no [DONE] sentinel",),
             also=("test_usage_chunk_comes_once_before_done",),
         ),
-        Proof("contract", ("POST /chat/completions::sse_done",), (), args=("-k", "chat")),
+        _contract(CONTRACT_SSE_DONE, "POST /chat/completions", args=("-k", "chat")),
     ),
 )
 DATA_NOT_JSON = _i(
@@ -160,7 +183,7 @@ DATA_NOT_JSON = _i(
                 "test_usage_chunk_comes_once_before_done",
             ),
         ),
-        Proof("contract", ("POST /chat/completions::sse_events",), (), args=("-k", "chat")),
+        _contract(CONTRACT_SSE_EVENTS, "POST /chat/completions", args=("-k", "chat")),
     ),
 )
 USAGE_CHUNK_HAS_CHOICES = _i(
@@ -169,7 +192,7 @@ USAGE_CHUNK_HAS_CHOICES = _i(
     breaks=("stream.usage_chunk_choices",),
     proofs=(
         Proof("streaming", ("test_usage_chunk_comes_once_before_done",), ("choices: []",)),
-        Proof("contract", ("POST /chat/completions::sse_usage_chunk",), (), args=("-k", "chat")),
+        _contract(CONTRACT_SSE_USAGE_CHUNK, "POST /chat/completions", args=("-k", "chat")),
     ),
 )
 DUPLICATE_USAGE_CHUNK = _i(
@@ -178,7 +201,7 @@ DUPLICATE_USAGE_CHUNK = _i(
     breaks=("stream.usage_chunks",),
     proofs=(
         Proof("streaming", ("test_usage_chunk_comes_once_before_done",), ("2 usage chunks",)),
-        Proof("contract", ("POST /chat/completions::sse_usage_chunk",), (), args=("-k", "chat")),
+        _contract(CONTRACT_SSE_USAGE_CHUNK, "POST /chat/completions", args=("-k", "chat")),
     ),
 )
 BUFFERED_STREAM = _i(
@@ -288,11 +311,7 @@ _MESSAGES_USAGE = (
     "test_streamed_usage_obeys_max_tokens_and_reports_the_cut",
 )
 #: On the OpenRouter flavor, whose spec has /responses and /messages (Requesty's has neither).
-_USAGE_TOKENS_CHECKS = (
-    "POST /chat/completions::usage_tokens",
-    "POST /responses::usage_tokens",
-    "POST /embeddings::usage_tokens",
-)
+_USAGE_TOKENS_OPERATIONS = ("POST /chat/completions", "POST /responses", "POST /embeddings")
 #: The facts of tests/mock that observe the Responses counts, plain and streamed.
 _RESPONSES_COUNTS = ("responses.usage", "responses.stream_usage")
 USAGE_TOTAL_MISMATCH = _i(
@@ -311,10 +330,9 @@ USAGE_TOTAL_MISMATCH = _i(
             ),
             ("usage.total_tokens", "does not add up"),
         ),
-        Proof(
-            "contract",
-            _USAGE_TOKENS_CHECKS,
-            (),
+        _contract(
+            CONTRACT_USAGE_TOKENS,
+            *_USAGE_TOKENS_OPERATIONS,
             profile="openrouter",
             args=("-k", "chat or responses or embeddings"),
         ),
@@ -391,10 +409,10 @@ NEGATIVE_TOKEN_COUNT = _i(
             # the cost, right for the true counts, disagrees with the reported ones
             also=("test_cost_matches_the_catalog_price[plain]", "test_embeddings_report_usage"),
         ),
-        Proof(
-            "contract",
-            (*_USAGE_TOKENS_CHECKS, "POST /messages::usage_tokens"),
-            (),
+        _contract(
+            CONTRACT_USAGE_TOKENS,
+            *_USAGE_TOKENS_OPERATIONS,
+            "POST /messages",
             profile="openrouter",
             args=("-k", "chat or responses or messages or embeddings"),
         ),
@@ -450,11 +468,8 @@ BAD_ERROR_ENVELOPE = _i(
             ("Error body is not JSON", "text/plain"),
         ),
         Proof("fallbacks", ("test_all_candidates_failing_is_an_error",), ("Error body is not JSON",)),
-        Proof(
-            "contract",
-            ("GET /models::error_envelope", "POST /chat/completions::error_envelope"),
-            (),
-            args=("-k", "chat or models"),
+        _contract(
+            CONTRACT_ERROR_ENVELOPE, "GET /models", "POST /chat/completions", args=("-k", "chat or models")
         ),
     ),
 )
@@ -468,11 +483,8 @@ AUTH_NOT_ENFORCED = _i(
             ("test_missing_key_is_refused", "test_wrong_key_is_refused"),
             ("Expected HTTP 401, got HTTP 200",),
         ),
-        Proof(
-            "contract",
-            ("GET /models::ignored_auth", "POST /chat/completions::ignored_auth"),
-            (),
-            args=("-k", "chat or models"),
+        _contract(
+            CONTRACT_IGNORED_AUTH, "GET /models", "POST /chat/completions", args=("-k", "chat or models")
         ),
     ),
 )
@@ -510,7 +522,7 @@ WRONG_CONTENT_TYPE = _i(
         Proof(
             "streaming", ("test_stream_is_served_as_event_stream",), ("text/event-stream", "application/json")
         ),
-        Proof("contract", ("POST /chat/completions::sse_events",), (), args=("-k", "chat")),
+        _contract(CONTRACT_SSE_EVENTS, "POST /chat/completions", args=("-k", "chat")),
     ),
 )
 COMMENT_AS_DATA = _i(
@@ -535,9 +547,7 @@ COMMENT_AS_DATA = _i(
                 "test_usage_chunk_comes_once_before_done",
             ),
         ),
-        Proof(
-            "contract", ("POST /chat/completions::sse_events",), (), profile="openrouter", args=("-k", "chat")
-        ),
+        _contract(CONTRACT_SSE_EVENTS, "POST /chat/completions", profile="openrouter", args=("-k", "chat")),
     ),
 )
 CONTENT_AFTER_DONE = _i(
@@ -551,7 +561,7 @@ CONTENT_AFTER_DONE = _i(
             ("continues after [DONE]",),
             also=("test_usage_chunk_comes_once_before_done",),
         ),
-        Proof("contract", ("POST /chat/completions::sse_done",), (), args=("-k", "chat")),
+        _contract(CONTRACT_SSE_DONE, "POST /chat/completions", args=("-k", "chat")),
     ),
 )
 ROLE_MISSING = _i(
@@ -616,7 +626,7 @@ MISSING_MESSAGES_ACCEPTED = _i(
     breaks=("error.no_messages_status",),
     proofs=(
         Proof("errors", ("test_missing_messages_is_refused",), ("got HTTP 200",)),
-        Proof("contract", ("POST /chat/completions::negative_data_rejection",), (), args=("-k", "chat")),
+        _contract(CONTRACT_NEGATIVE_DATA_REJECTION, "POST /chat/completions", args=("-k", "chat")),
     ),
 )
 UNKNOWN_MODEL_200 = _i(
@@ -653,7 +663,7 @@ NO_USAGE_ON_EMBEDDINGS = _i(
             also=("test_embeddings_usage_adds_up",),
         ),
         Proof("embeddings", ("test_embedding_usage_is_reported",), ("lacks token usage", "usage: None")),
-        Proof("contract", ("POST /embeddings::usage_cost",), (), args=("-k", "embeddings")),
+        _contract(CONTRACT_USAGE_COST, "POST /embeddings", args=("-k", "embeddings")),
     ),
 )
 DUPLICATE_MODEL_IDS = _i(
@@ -868,7 +878,7 @@ NO_USAGE_ON_RERANK = _i(
         Proof(
             "rerank", ("test_rerank_usage_is_reported",), ("Rerank answer lacks usage",), profile="openrouter"
         ),
-        Proof("contract", ("POST /rerank::usage_cost",), (), profile="openrouter", args=("-k", "rerank")),
+        _contract(CONTRACT_USAGE_COST, "POST /rerank", profile="openrouter", args=("-k", "rerank")),
     ),
 )
 PDF_REFUSED = _i(
@@ -1036,10 +1046,9 @@ MESSAGES_CONTENT_NOT_BLOCKS = _i(
             ("content is not a list of content blocks",),
             profile="openrouter",
         ),
-        Proof(
-            "contract",
-            ("POST /messages::response_schema_conformance",),
-            (),
+        _contract(
+            CONTRACT_RESPONSE_SCHEMA_CONFORMANCE,
+            "POST /messages",
             profile="openrouter",
             args=("-k", "messages"),
         ),
@@ -1072,7 +1081,7 @@ MESSAGES_MISSING_USAGE = _i(
             ("usage: None",),
             profile="openrouter",
         ),
-        Proof("contract", ("POST /messages::usage_cost",), (), profile="openrouter", args=("-k", "messages")),
+        _contract(CONTRACT_USAGE_COST, "POST /messages", profile="openrouter", args=("-k", "messages")),
     ),
 )
 MESSAGES_EVENTS_OUT_OF_ORDER = _i(

@@ -9,6 +9,13 @@ it is reported *inconclusive: rate-limited* with the figures.  Tests marked
 Tests marked ``after_all`` run last: the errors suite's judgement of every 429 the run met.
 The run's processes (xdist workers) share one directory for the retry policy's pause and
 ledger (:data:`gatecheck.retry.SHARED_DIR_ENV`), made here and removed at the end.
+
+Under xdist "last" is not enough: the ``after_all`` test is the last one handed out, but tests
+handed to other workers before it may still be running.  So every process notes each test it
+finishes in the shared directory, and an ``after_all`` test first waits until every other
+selected test is noted; its verdict then does not depend on ``--concurrency``.  The wait gives up
+when nothing finishes for :data:`STALL_SECONDS` (a crashed worker), and the test judges what
+the run met so far.
 """
 
 from __future__ import annotations
@@ -16,7 +23,9 @@ from __future__ import annotations
 import os
 import shutil
 import tempfile
-from collections.abc import Generator
+import time
+from collections.abc import Callable, Generator
+from pathlib import Path
 
 import pytest
 
@@ -27,6 +36,10 @@ __all__: list[str] = []
 
 _TALLY = pytest.StashKey[Tally]()
 RATE_LIMIT_CAPABILITY = "rate-limits"
+AFTER_ALL = "after_all"
+#: How long an ``after_all`` test waits for the others when none of them finishes meanwhile.
+STALL_SECONDS = 300.0
+_FINISHED = "finished.txt"
 
 
 def judges_rate_limits(item: pytest.Item) -> bool:
@@ -68,9 +81,66 @@ def pytest_configure(config: pytest.Config) -> None:
     config.add_cleanup(cleanup)
 
 
+def _after_all(item: pytest.Item) -> bool:
+    return item.get_closest_marker(AFTER_ALL) is not None
+
+
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     """Tests marked ``after_all`` go last (stable order), so they see what every other test met."""
-    items.sort(key=lambda item: item.get_closest_marker("after_all") is not None)
+    items.sort(key=_after_all)
+
+
+def _finished_file() -> Path | None:
+    folder = os.environ.get(SHARED_DIR_ENV)
+    return Path(folder) / _FINISHED if folder else None
+
+
+def pytest_runtest_logfinish(nodeid: str) -> None:
+    """Note the finished test where every process of the run can read it."""
+    path = _finished_file()
+    if path is not None:
+        with path.open("a", encoding="utf-8") as out:  # one short write: atomic with O_APPEND
+            out.write(nodeid + "\n")
+
+
+def wait_for_others(
+    expected: set[str],
+    finished: Callable[[], set[str]],
+    *,
+    clock: Callable[[], float] = time.monotonic,
+    sleep: Callable[[float], None] = time.sleep,
+    stall: float = STALL_SECONDS,
+) -> set[str]:
+    """Wait until every test of ``expected`` has finished; return those that never did.
+
+    Gives up once ``stall`` seconds pass with no new test finishing (a worker that crashed
+    never notes its test), so the run cannot hang here.
+    """
+    missing = expected - finished()
+    last_progress, last_count = clock(), len(missing)
+    while missing and clock() - last_progress < stall:
+        sleep(0.1)
+        missing = expected - finished()
+        if len(missing) < last_count:
+            last_progress, last_count = clock(), len(missing)
+    return missing
+
+
+def _read_finished() -> set[str]:
+    path = _finished_file()
+    if path is None or not path.exists():
+        return set()
+    return set(path.read_text(encoding="utf-8").splitlines())
+
+
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    """An ``after_all`` test on an xdist worker starts once the other workers' tests are done."""
+    if not _after_all(item) or not hasattr(item.config, "workerinput"):
+        return
+    expected = {other.nodeid for other in item.session.items if not _after_all(other)}
+    missing = wait_for_others(expected, _read_finished)
+    if missing:
+        item.user_properties.append(("after_all_unfinished", len(missing)))
 
 
 @pytest.hookimpl(wrapper=True)

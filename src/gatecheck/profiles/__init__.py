@@ -14,8 +14,8 @@ from pathlib import Path
 from typing import Any
 
 import jsonschema
-import yaml
 
+from gatecheck import files
 from gatecheck.errors import ConfigError, UnknownNameError
 from gatecheck.profiles.capabilities import CAPABILITIES
 from gatecheck.profiles.roles import ROLES
@@ -341,15 +341,9 @@ def _from_mapping(data: dict[str, Any], source: str) -> Profile:
 def load_profile(path: str | Path) -> Profile:
     """Load a user's profile file, with a readable error for every way it can be wrong."""
     path = Path(path)
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise ConfigError(f"profile file {path} does not exist") from None
-    except yaml.YAMLError as exc:
-        raise ConfigError(f"profile file {path} is not valid YAML: {exc}") from None
-    if not isinstance(data, dict):
-        raise ConfigError(f"profile file {path} must hold a mapping, not {type(data).__name__}")
-    return _from_mapping(data, str(path))
+    data = files.load_yaml(path, what="profile file", error=ConfigError)
+    mapping = files.require_mapping(data, label=f"profile file {path}", what="profile", error=ConfigError)
+    return _from_mapping(mapping, str(path))
 
 
 def available() -> list[str]:

@@ -179,10 +179,18 @@ def shapes_section(plan: RunPlan, snapshots: list[dict[str, Any]]) -> dict[str, 
 
 def error_kind(exc: GatecheckError) -> str:
     """A short, stable name for a harness error (results.json run.error.kind)."""
-    from gatecheck.errors import BudgetExhausted, RunTimeExceeded, SpecError, TargetError, UsageError
+    from gatecheck.errors import (
+        BudgetExhausted,
+        ReportWriteError,
+        RunTimeExceeded,
+        SpecError,
+        TargetError,
+        UsageError,
+    )
     from gatecheck.limits import TargetNotAnswering
 
     for cls, kind in (
+        (ReportWriteError, "report-write"),
         (TargetNotAnswering, "target-not-answering"),
         (RunTimeExceeded, "max-duration"),
         (TargetError, "target-unreachable"),

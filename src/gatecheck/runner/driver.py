@@ -93,7 +93,7 @@ class _Session:
         try:
             result = run_child(
                 argv,
-                env=child_env(self.plan.limits),
+                env=child_env(self.plan.limits, tmp=work / "tmp"),
                 deadline=self.run.deadline,
                 events=events,
                 log_path=self.run.run_dir / "logs" / f"{tag}.log",

@@ -26,6 +26,7 @@ from typing import Any
 import httpx
 import pytest
 
+from gatecheck.check_ids import CHECK_IDS
 from gatecheck.checks.schemathesis_checks import failure_keys
 from gatecheck.errors import GatecheckError, HarnessBug, TargetError
 from gatecheck.failures import ContractViolation, excerpt
@@ -183,7 +184,13 @@ def title_of(item: pytest.Item) -> str:
 
 
 def failure_info(exc: BaseException) -> dict[str, Any]:
-    """A failure as report fields: a ContractViolation keeps its parts, anything else its first line."""
+    """A failure as report fields: a ContractViolation keeps its parts, anything else its first line.
+
+    A violation under an unregistered check id is gatecheck's bug, not the target's failure: it
+    would be a key no baseline or drift report knows, so it is recorded as a harness error.
+    """
+    if isinstance(exc, ContractViolation) and exc.check not in CHECK_IDS:
+        return {"kind": "harness", "title": _unregistered(exc)}
     if isinstance(exc, ContractViolation):
         info: dict[str, Any] = {
             "kind": "contract",
@@ -222,10 +229,16 @@ def failure_info(exc: BaseException) -> dict[str, Any]:
     return {"kind": kind, "title": (first or type(exc).__name__)[:300]}
 
 
+def _unregistered(exc: ContractViolation) -> str:
+    cause = LookupError(f"check id {exc.check!r} is not registered in gatecheck/check_ids.py ({exc.title})")
+    return str(HarnessBug("the test's code", cause))
+
+
 def fault_kind(exc: BaseException) -> str:
     """Whose fault a test's exception is: ``contract``/``assertion``/``transport`` are the target's
     (it answered wrongly, or its connection broke), ``harness`` is gatecheck's (a bug in a check,
-    adapter, decoder or fixture, or a harness error such as a bad setting raised mid-test).
+    adapter, decoder or fixture, a violation under an unregistered check id, or a harness error
+    such as a bad setting raised mid-test).
 
     An exception group (Hypothesis' "distinct failures") is the target's as soon as one member is.
     """
@@ -233,7 +246,7 @@ def fault_kind(exc: BaseException) -> str:
         kinds = [fault_kind(member) for member in exc.exceptions]
         return next((k for k in kinds if k != "harness"), "harness")
     if isinstance(exc, ContractViolation):
-        return "contract"
+        return "contract" if exc.check in CHECK_IDS else "harness"
     if isinstance(exc, AssertionError | pytest.fail.Exception):
         return "assertion"
     if isinstance(exc, httpx.TransportError | TargetError):

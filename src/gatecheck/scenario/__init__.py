@@ -11,12 +11,13 @@ Building requests (:mod:`gatecheck.scenario.requests`), all from the profile, sm
     embedding_request(profile, *, text="gatecheck", model=None) -> dict
     LONG_PROMPT, DEFAULT_PROMPT, SEED, WEATHER_TOOL
 
-Reading answers (:mod:`gatecheck.scenario.responses`); each failure is a ContractViolation::
+Reading answers (:mod:`gatecheck.scenario.responses`); each failure is a ContractViolation under
+a check id, a constant of :mod:`gatecheck.check_ids` (``STATUS``, ``JSON_BODY``, ``MODELS_STATUS``)::
 
     operation("POST", profile.path("chat")) -> "POST /chat/completions"   # the label failures carry
-    expect_status(response, 200 | (400, 404), operation, *, check="status", title=None)
-    json_body(response, operation, *, check="json-body") -> Any           # non-JSON -> violation
-    json_object(response, operation, *, check="json-body") -> dict
+    expect_status(response, 200 | (400, 404), operation, *, check=STATUS, title=None)
+    json_body(response, operation, *, check=JSON_BODY) -> Any             # non-JSON -> violation
+    json_object(response, operation, *, check=JSON_BODY) -> dict
     dig(document, "choices.0.message.content", default=MISSING) -> Any
     require(document, "usage.cost", *, operation, check, what="") -> Any  # absent -> violation
     describe(response) -> "HTTP 400 application/json: {...}"

@@ -6,6 +6,7 @@ from typing import Any
 
 import httpx
 
+from gatecheck.check_ids import CATALOG_ENTRY, MODELS_BODY, MODELS_STATUS
 from gatecheck.failures import ContractViolation
 from gatecheck.profiles import Profile
 from gatecheck.scenario.responses import expect_status, json_object, operation
@@ -18,8 +19,8 @@ def model_record(client: httpx.Client, profile: Profile, model_id: str) -> dict[
     path = profile.path("models")
     op = operation("GET", path)
     response = client.get(path)
-    expect_status(response, 200, op, check="models-status")
-    body = json_object(response, op, check="models-body")
+    expect_status(response, 200, op, check=MODELS_STATUS)
+    body = json_object(response, op, check=MODELS_BODY)
     records = body.get("data")
     for record in records if isinstance(records, list) else []:
         if isinstance(record, dict) and record.get("id") == model_id:
@@ -30,6 +31,6 @@ def model_record(client: httpx.Client, profile: Profile, model_id: str) -> dict[
         received=[r.get("id") for r in records[:20] if isinstance(r, dict)]
         if isinstance(records, list)
         else body,
-        check="catalog-entry",
+        check=CATALOG_ENTRY,
         operation=op,
     )

@@ -12,6 +12,7 @@ from typing import Any
 
 import httpx
 
+from gatecheck.check_ids import KEY_CREATE_BODY, KEY_CREATE_STATUS
 from gatecheck.failures import ContractViolation
 from gatecheck.profiles import Profile
 from gatecheck.redact import Redactor, default_redactor
@@ -69,8 +70,8 @@ def create_key(
     path = profile.path(create["path"])
     op = operation(create["method"], path)
     response = client.request(create["method"], path, json=body)
-    expect_status(response, (200, 201), op, check="key-create-status")
-    answer = json_object(response, op, check="key-create-body")
+    expect_status(response, (200, 201), op, check=KEY_CREATE_STATUS)
+    answer = json_object(response, op, check=KEY_CREATE_BODY)
     try:
         record = json_pointer(answer, spec.get("record") or "")
         key_id = record[spec["id_field"]]
@@ -81,7 +82,7 @@ def create_key(
             expected=f"id at {spec.get('record') or ''}/{spec['id_field']}, "
             f"the key at {spec['value_pointer']}",
             received=answer,
-            check="key-create-body",
+            check=KEY_CREATE_BODY,
             operation=op,
         ) from None
     redactor.add(str(value))

@@ -12,6 +12,7 @@ from typing import Any
 
 import httpx
 
+from gatecheck.check_ids import CHECK_IDS, CheckId
 from gatecheck.checks.envelope import check_error_envelope
 from gatecheck.failures import ContractViolation
 from gatecheck.profiles import Profile
@@ -27,13 +28,14 @@ def expect_documented_refusal(
     case: str,
     operation: str,
     *,
-    check: str,
+    check: CheckId,
     silent: tuple[int, ...],
     names: str | None = None,
 ) -> dict[str, Any]:
     """The status, error envelope and error code the vendor documents for ``case``, and a message
     mentioning ``names``; returns ``error``.  ``silent``: the statuses accepted as a refusal where
     the vendor documents none (everything else is still judged before the test says inconclusive)."""
+    message_check, code_check = CHECK_IDS.part(check, "message"), CHECK_IDS.part(check, "code")
     documented = profile.documented_error(case)
     expect_status(response, documented["status"] if documented else silent, operation, check=check)
     error = check_error_envelope(response, operation=operation)
@@ -43,7 +45,7 @@ def expect_documented_refusal(
             "Error message does not name the problem",
             expected=f"an error message mentioning {names!r}",
             received=f"HTTP {response.status_code} message: {message!r}",
-            check=f"{check}-message",
+            check=message_check,
             operation=operation,
         )
     if documented is None:
@@ -57,7 +59,7 @@ def expect_documented_refusal(
             f"Error code is not the documented {code!r}",
             expected=f"error.code {code!r} ({documented['source']})",
             received=f"HTTP {response.status_code} error.code: {error.get('code')!r}",
-            check=f"{check}-code",
+            check=code_check,
             operation=operation,
         )
     return error

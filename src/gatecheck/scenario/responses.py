@@ -12,6 +12,7 @@ from typing import Any, Final
 
 import httpx
 
+from gatecheck.check_ids import JSON_BODY, STATUS, CheckId
 from gatecheck.failures import ContractViolation, excerpt
 
 __all__ = ["MISSING", "describe", "dig", "expect_status", "json_body", "json_object", "operation", "require"]
@@ -35,13 +36,27 @@ def operation(method: str, path: str) -> str:
 
 
 def describe(response: httpx.Response) -> str:
-    """``HTTP 400 application/json: {...}``: what came back, in one line for a failure message."""
+    """``HTTP 400 application/json: {...}``: what came back, in one line for a failure message.
+
+    The body is decoded as the target declared it (Content-Encoding undone, then its charset,
+    UTF-8 when it names none).  Bytes that are not text in that charset are shown as the bytes
+    they were, never as replacement characters, so the report holds what the target sent.
+    """
     try:
-        body = response.text
+        raw = response.content
     except httpx.ResponseNotRead:
-        body = response.read().decode("utf-8", "replace")
+        raw = response.read()
     content_type = response.headers.get("content-type", "(no content type)")
-    return f"HTTP {response.status_code} {content_type}: {excerpt(body, 300) if body else '(empty body)'}"
+    coding = response.headers.get("content-encoding", "identity").strip().lower()
+    decoded = f" ({coding}-decoded)" if coding not in ("", "identity") else ""
+    if not raw:
+        return f"HTTP {response.status_code} {content_type}{decoded}: (empty body)"
+    charset = response.charset_encoding or "utf-8"
+    try:
+        shown = excerpt(raw.decode(charset), 300)
+    except (UnicodeDecodeError, LookupError):
+        shown = f"{len(raw)} bytes that are not {charset} text: {excerpt(repr(raw[:200]), 300)}"
+    return f"HTTP {response.status_code} {content_type}{decoded}: {shown}"
 
 
 def expect_status(
@@ -49,7 +64,7 @@ def expect_status(
     expected: int | Collection[int],
     operation: str,
     *,
-    check: str = "status",
+    check: CheckId = STATUS,
     title: str | None = None,
 ) -> None:
     """Raise unless the status is ``expected`` (one code or several acceptable ones)."""
@@ -66,7 +81,7 @@ def expect_status(
     )
 
 
-def json_body(response: httpx.Response, operation: str, *, check: str = "json-body") -> Any:
+def json_body(response: httpx.Response, operation: str, *, check: CheckId = JSON_BODY) -> Any:
     """The parsed body; a body that is not JSON is the gateway's fault, not a harness crash."""
     try:
         return response.json()
@@ -80,7 +95,7 @@ def json_body(response: httpx.Response, operation: str, *, check: str = "json-bo
         ) from None
 
 
-def json_object(response: httpx.Response, operation: str, *, check: str = "json-body") -> dict[str, Any]:
+def json_object(response: httpx.Response, operation: str, *, check: CheckId = JSON_BODY) -> dict[str, Any]:
     """The parsed body, which must be a JSON object (every OpenAI-style answer is one)."""
     body = json_body(response, operation, check=check)
     if not isinstance(body, dict):
@@ -111,7 +126,7 @@ def dig(document: Any, path: str, default: Any = MISSING) -> Any:
     return current
 
 
-def require(document: Any, path: str, *, operation: str, check: str, what: str = "") -> Any:
+def require(document: Any, path: str, *, operation: str, check: CheckId, what: str = "") -> Any:
     """The value at a dotted path; its absence is a violation naming the field."""
     value = dig(document, path)
     if value is MISSING:

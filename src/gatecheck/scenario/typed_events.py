@@ -11,6 +11,7 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
+from gatecheck.check_ids import CheckId
 from gatecheck.checks import stream as stream_checks
 from gatecheck.checks.stream import DONE, StreamCapture
 from gatecheck.failures import ContractViolation, excerpt
@@ -31,7 +32,7 @@ class StreamEvent:
 
 
 def typed_events(
-    capture: StreamCapture, *, api: str, check: str, allow_done: bool = False
+    capture: StreamCapture, *, api: str, check: CheckId, allow_done: bool = False
 ) -> list[StreamEvent]:
     """The typed events of a 200 event stream; anything else is a violation naming the event.
 
@@ -56,7 +57,9 @@ def event_window(events: list[StreamEvent], around: int | None = None, *, span: 
     return names[max(0, at - span) : at + span + 1]
 
 
-def _typed(capture: StreamCapture, index: int, data: str, name: str, *, api: str, check: str) -> StreamEvent:
+def _typed(
+    capture: StreamCapture, index: int, data: str, name: str, *, api: str, check: CheckId
+) -> StreamEvent:
     try:
         payload = json.loads(data)
     except ValueError:
