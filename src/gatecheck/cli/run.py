@@ -7,6 +7,7 @@ import sys
 import click
 
 from gatecheck.mock.faults import FAULTS
+from gatecheck.mock.settings import RETRY_AFTER_FORMS
 from gatecheck.profiles.roles import ROLES
 from gatecheck.runner import RunOptions, execute
 from gatecheck.runner.interrupts import EXIT_INTERRUPTED, Interruptions
@@ -110,6 +111,18 @@ def _command_line(
     type=click.Choice(sorted(FAULTS)),
     metavar="NAME",
     help="turn on a fault mode of the built-in mock (repeatable; see 'gatecheck mock --list-faults')",
+)
+@click.option(
+    "--mock-rate-limit-every",
+    type=click.IntRange(min=1),
+    metavar="N",
+    help="the built-in mock answers every Nth inference request 429 with Retry-After first "
+    "(a legal rate limit: verdicts must not change, the run takes longer by the waits)",
+)
+@click.option(
+    "--mock-retry-after-form",
+    type=click.Choice(RETRY_AFTER_FORMS),
+    help="how those 429s give Retry-After: delay-seconds (default) or an HTTP-date",
 )
 @click.option(
     "--shard",

@@ -79,7 +79,14 @@ def new_results(run_id: str, started: datetime, options: RunOptions) -> dict[str
 
 def target_entry(plan: RunPlan) -> dict[str, Any]:
     target = plan.target
-    mock = {"flavor": target.profile.mock_flavor, "faults": list(plan.faults)} if target.is_mock else None
+    mock: dict[str, Any] | None = None
+    if target.is_mock:
+        mock = {"flavor": target.profile.mock_flavor, "faults": list(plan.faults)}
+        if every := plan.options.mock_rate_limit_every:
+            mock["rate_limit"] = {
+                "every": every,
+                "retry_after": plan.options.mock_retry_after_form or "seconds",
+            }
     return {
         "id": target.label,
         "label": target.label,

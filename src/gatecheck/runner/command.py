@@ -71,6 +71,9 @@ def _target_args(plan: RunPlan) -> list[str]:
         args += ["--gatecheck-config", str(Path(plan.config.source).resolve())]
     for fault in plan.faults:
         args += ["--mock-fault", fault]
+    if options.mock_rate_limit_every:
+        args += ["--mock-rate-limit-every", str(options.mock_rate_limit_every)]
+        args += ["--mock-retry-after-form", options.mock_retry_after_form or "seconds"]
     if plan.spec_arg:
         args += ["--spec", plan.spec_arg]
     if options.operations:

@@ -36,7 +36,7 @@ from gatecheck.mock.inference.guard import admit
 from gatecheck.mock.inference.options import route_request
 from gatecheck.mock.inference.render import Meta, json_response
 from gatecheck.mock.inference.routing import route
-from gatecheck.mock.inference.usage import account, cost_fields, usage_of
+from gatecheck.mock.inference.usage import EMBEDDINGS, account, cost_fields, reported_counts, usage_of
 
 __all__ = ["embeddings", "vector"]
 
@@ -98,7 +98,7 @@ async def embeddings(ctx: Context, request: Request) -> Response:
     data = [{"object": "embedding", "index": i, "embedding": _encode(v, fmt)} for i, v in enumerate(vectors)]
     spent = usage_of(routed, generation_id=meta.id, prompt=used, started=started, endpoint="embeddings")
     await account(ctx, principal, spent)
-    usage = {"prompt_tokens": used, "total_tokens": used, **cost_fields(ctx.faults, routed, used)}
+    usage = {**reported_counts(ctx.faults, EMBEDDINGS, used), **cost_fields(ctx.faults, routed, used)}
     answer = {"id": meta.id, "object": "list", "data": data, "model": routed.reported_model, "usage": usage}
     if NO_USAGE_ON_EMBEDDINGS.on(ctx.faults):
         del answer["usage"]
