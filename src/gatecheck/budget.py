@@ -52,10 +52,11 @@ DEFAULT_CEILING = 256
 #: runs many examples and carries on) is still reported not run, never passed.
 _HERE = threading.local()
 
-#: sqlite's largest integer: token counts saturate here.  A generated request may ask for
-#: ``max_tokens`` near 2**63, and with no token budget (the mock) it is still reserved; the count
-#: is then meaningless, but an overflow would turn a gateway's test into gatecheck's error.
-_MAX_COUNT = 2**63 - 1
+#: The most tokens one request is charged for.  Generated requests may ask for any integer as
+#: ``max_tokens`` (schemathesis sends 2**63 - 1); no answer is that long, and charging it whole
+#: would overflow the budget file's 64-bit counters.  It is still far above any token budget, so
+#: such a request is refused wherever a token budget is set.
+TOKEN_CEILING = 2**40
 
 _COLUMNS = ("max_requests", "max_tokens", "requests", "tokens", "refused", "timeouts", "tripped")
 
@@ -188,6 +189,8 @@ class Budget:
         :class:`BudgetExhausted` when either budget would be exceeded.
         """
 
+        reserve_tokens = _bounded(reserve_tokens)
+
         def change(s: dict[str, Any]) -> str | None:
             if s["tripped"]:
                 return s["tripped"]
@@ -205,7 +208,7 @@ class Budget:
                     f"this request would reserve {reserve_tokens}); raise --max-tokens to allow more"
                 )
             s["requests"] += 1
-            s["tokens"] = min(_MAX_COUNT, tokens + max(0, reserve_tokens))
+            s["tokens"] += reserve_tokens
             return None
 
         refusal = self._store.transact(change)
@@ -222,9 +225,9 @@ class Budget:
 
     def settle(self, reserved: int, actual: int) -> None:
         """Replace a reservation with what the answer says it used."""
-        delta = max(0, actual) - max(0, reserved)
+        delta = _bounded(actual) - _bounded(reserved)
         if delta:
-            self._store.transact(lambda s: s.update(tokens=min(_MAX_COUNT, max(0, s["tokens"] + delta))))
+            self._store.transact(lambda s: s.update(tokens=max(0, s["tokens"] + delta)))
 
     def note_timeout(self, what: str, threshold: int) -> str | None:
         """Count a timeout; returns the breaker's message once ``threshold`` came in a row."""
@@ -245,6 +248,10 @@ class Budget:
     @property
     def tripped(self) -> str | None:
         return self._store.peek("tripped")
+
+
+def _bounded(tokens: int) -> int:
+    return min(max(0, tokens), TOKEN_CEILING)
 
 
 def refused_here() -> int:

@@ -208,4 +208,7 @@ def make_client(
         headers=all_headers,
         timeout=httpx.Timeout(timeout, connect=min(timeout, 5.0)),
         event_hooks={"response": [_observe(budget)]},
+        # a redirect is judged as the answer it is (an API has no business redirecting), so a
+        # redirect loop ends at its first hop, and no request goes out unjudged
+        follow_redirects=False,
     )

@@ -54,7 +54,7 @@ def test_a_literal_key_in_the_config_is_refused(tmp_path: Path) -> None:
 def test_unknown_keys_and_bad_toml_are_reported_with_their_place(tmp_path: Path) -> None:
     with pytest.raises(ConfigError, match=r"defaults: Additional properties are not allowed \('colour'"):
         load_config(_write(tmp_path, '[defaults]\ncolour = "red"\n'))
-    with pytest.raises(ConfigError, match="not valid TOML"):
+    with pytest.raises(ConfigError, match="invalid TOML"):
         load_config(_write(tmp_path, "[defaults\n"))
     with pytest.raises(ConfigError, match="does not exist"):
         load_config(tmp_path / "missing.toml")
@@ -124,12 +124,3 @@ def test_client_charges_tokens_and_records_shapes_but_never_reads_streams() -> N
     assert budget.tokens == 7 + ceiling and budget.requests == 2
     assert shapes.snapshot()["POST /v1/chat/completions"]["observed"]["usage.total_tokens"] == ["integer"]
     shapes.reset()
-
-
-def test_a_huge_token_ceiling_saturates_the_count_instead_of_overflowing(tmp_path: Path) -> None:
-    """A generated max_tokens near 2**63 must not make the budget file raise (sqlite is 64-bit)."""
-    budget = Budget(path=tmp_path / "budget.sqlite")
-    budget.charge_request(reserve_tokens=2**63 - 5)
-    budget.charge_request(reserve_tokens=2**63 - 5)
-    budget.settle(0, 2**63 - 1)
-    assert budget.tokens == 2**63 - 1 and budget.requests == 2

@@ -14,8 +14,8 @@ from pathlib import Path
 from typing import Any, Literal
 
 import jsonschema
-import yaml
 
+from gatecheck import files
 from gatecheck._paths import project_dir
 from gatecheck.errors import ConfigError
 
@@ -198,10 +198,7 @@ def _validator() -> Any:
 def load_catalog(path: str | Path) -> Catalog:
     """Load and validate a catalog file; every mistake is a ConfigError naming where it is."""
     path = Path(path)
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except (OSError, yaml.YAMLError) as exc:
-        raise ConfigError(f"model catalog {path} cannot be read: {exc}") from None
+    data = files.load_yaml(path, what="model catalog", error=ConfigError)
     # the error jsonschema.validate would raise: the best match among all
     problem = jsonschema.exceptions.best_match(_validator().iter_errors(data))
     if problem is not None:
