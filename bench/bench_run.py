@@ -9,7 +9,11 @@ Three runs, side by side:
 - the same with the default concurrency for a real target.
 
 For the proxied runs, the requests sent and the most in flight are counted at the proxy, where
-no gatecheck code can miscount them.  ``--delay``, ``--suites`` and ``--only`` narrow it down.
+no gatecheck code can miscount them.  Each row also gives the CPU seconds (user + system) of
+gatecheck's process tree (the CLI, its pytest session, any xdist workers; the proxy and the mock
+it fronts run in this process and are not counted): on a shared machine they are far steadier
+than wall time, which depends on how much CPU the other tenants leave.  ``--delay``, ``--suites``
+and ``--only`` narrow it down.
 """
 
 from __future__ import annotations
@@ -17,6 +21,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import resource
 import subprocess
 import sys
 import tempfile
@@ -36,15 +41,22 @@ GATECHECK = str(Path(sys.executable).with_name("gatecheck"))
 class Row:
     name: str
     wall_s: float
+    cpu_s: float
     exit_code: int
     failing: list[str]
     requests: int | None = None
     max_in_flight: int | None = None
 
 
-def _gatecheck(args: list[str], env: dict[str, str]) -> tuple[float, int, list[str]]:
-    """Wall time, exit code and the failing tests' ids (a slow run that fails is no benchmark)."""
-    started = time.monotonic()
+def _children_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def _gatecheck(args: list[str], env: dict[str, str]) -> tuple[float, float, int, list[str]]:
+    """Wall time, CPU seconds, exit code and the failing tests' ids (a slow run that fails is no
+    benchmark)."""
+    started, cpu = time.monotonic(), _children_cpu()
     with tempfile.TemporaryDirectory(prefix="bench-run-") as reports:
         done = subprocess.run(
             [GATECHECK, "run", "--seed", "7", "--report-dir", reports, *args],
@@ -54,10 +66,10 @@ def _gatecheck(args: list[str], env: dict[str, str]) -> tuple[float, int, list[s
             timeout=1800,
             check=False,
         )
-        wall = time.monotonic() - started
+        wall, cpu = time.monotonic() - started, _children_cpu() - cpu
         results = json.loads((Path(reports) / "latest" / "results.json").read_text())
     failing = [t["id"] for t in results["tests"] if t["outcome"] in ("failed", "error")]
-    return wall, done.returncode, failing
+    return wall, cpu, done.returncode, failing
 
 
 def _proxied(name: str, delay: float, suites: list[str], extra: list[str]) -> Row:
@@ -68,8 +80,8 @@ def _proxied(name: str, delay: float, suites: list[str], extra: list[str]) -> Ro
         args += ["--api-key-env", "BENCH_KEY", "--management-key-env", "BENCH_ADMIN_KEY"]
         args += ["--max-requests", "100000", "--max-tokens", "100000000"]
         args += [w for s in suites for w in ("--suites", s)]
-        wall, code, failing = _gatecheck(args + extra, env)
-        return Row(name, wall, code, failing, proxy.stats.requests, proxy.stats.max_in_flight)
+        wall, cpu, code, failing = _gatecheck(args + extra, env)
+        return Row(name, wall, cpu, code, failing, proxy.stats.requests, proxy.stats.max_in_flight)
 
 
 def main() -> None:
@@ -89,11 +101,13 @@ def main() -> None:
         rows.append(_proxied(f"{label}, --concurrency 1", options.delay, options.suites, extra))
     if "default" in only:
         rows.append(_proxied(f"{label}, default concurrency", options.delay, options.suites, []))
-    print(f"{'run':<44} {'wall s':>7} {'exit':>4} {'requests':>8} {'max in flight':>13}")
+    print(f"load average at the end: {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs")
+    print(f"{'run':<44} {'wall s':>7} {'CPU s':>6} {'exit':>4} {'requests':>8} {'max in flight':>13}")
     for row in rows:
         requests = "-" if row.requests is None else str(row.requests)
         in_flight = "-" if row.max_in_flight is None else str(row.max_in_flight)
-        print(f"{row.name:<44} {row.wall_s:7.1f} {row.exit_code:>4} {requests:>8} {in_flight:>13}")
+        figures = f"{row.wall_s:7.1f} {row.cpu_s:6.1f} {row.exit_code:>4}"
+        print(f"{row.name:<44} {figures} {requests:>8} {in_flight:>13}")
     for row in rows:
         for test_id in row.failing:
             print(f"  {row.name}: failing {test_id}")

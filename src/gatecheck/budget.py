@@ -52,6 +52,12 @@ DEFAULT_CEILING = 256
 #: runs many examples and carries on) is still reported not run, never passed.
 _HERE = threading.local()
 
+#: The most tokens one request is charged for.  Generated requests may ask for any integer as
+#: ``max_tokens`` (schemathesis sends 2**63 - 1); no answer is that long, and charging it whole
+#: would overflow the budget file's 64-bit counters.  It is still far above any token budget, so
+#: such a request is refused wherever a token budget is set.
+TOKEN_CEILING = 2**40
+
 _COLUMNS = ("max_requests", "max_tokens", "requests", "tokens", "refused", "timeouts", "tripped")
 
 
@@ -183,6 +189,8 @@ class Budget:
         :class:`BudgetExhausted` when either budget would be exceeded.
         """
 
+        reserve_tokens = _bounded(reserve_tokens)
+
         def change(s: dict[str, Any]) -> str | None:
             if s["tripped"]:
                 return s["tripped"]
@@ -200,7 +208,7 @@ class Budget:
                     f"this request would reserve {reserve_tokens}); raise --max-tokens to allow more"
                 )
             s["requests"] += 1
-            s["tokens"] += max(0, reserve_tokens)
+            s["tokens"] += reserve_tokens
             return None
 
         refusal = self._store.transact(change)
@@ -217,7 +225,7 @@ class Budget:
 
     def settle(self, reserved: int, actual: int) -> None:
         """Replace a reservation with what the answer says it used."""
-        delta = max(0, actual) - max(0, reserved)
+        delta = _bounded(actual) - _bounded(reserved)
         if delta:
             self._store.transact(lambda s: s.update(tokens=max(0, s["tokens"] + delta)))
 
@@ -240,6 +248,10 @@ class Budget:
     @property
     def tripped(self) -> str | None:
         return self._store.peek("tripped")
+
+
+def _bounded(tokens: int) -> int:
+    return min(max(0, tokens), TOKEN_CEILING)
 
 
 def refused_here() -> int:

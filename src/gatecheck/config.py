@@ -2,19 +2,19 @@
 
 Secrets may appear only as ``${ENV_VAR}`` placeholders, and placeholders only where secrets go,
 so a config file can be committed and a key can never be.  Parsed with the standard library's
-``tomllib``; validated with jsonschema so every mistake names its place.
+``tomllib`` through :mod:`gatecheck.files`; validated with jsonschema so every mistake names its place.
 """
 
 from __future__ import annotations
 
 import re
-import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import jsonschema
 
+from gatecheck import files
 from gatecheck.errors import ConfigError, GatecheckError
 from gatecheck.profiles import CAPABILITIES
 from gatecheck.profiles.roles import ROLES
@@ -145,19 +145,9 @@ def load_config(path: str | Path | None = None) -> Config:
         if not path.exists():
             return Config()
     path = Path(path)
-    try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise ConfigError(f"config file {path} does not exist") from None
-    except UnicodeDecodeError as exc:
-        raise ConfigError(f"config file {path} is not UTF-8 text (byte {exc.start})") from None
-    except OSError as exc:
-        raise ConfigError(
-            f"config file {path} cannot be read: {exc.strerror or type(exc).__name__}"
-        ) from None
-    except tomllib.TOMLDecodeError as exc:
-        raise ConfigError(f"config file {path} is not valid TOML: {exc}") from None
-    errors = sorted(jsonschema.Draft202012Validator(CONFIG_SCHEMA).iter_errors(data), key=lambda e: e.path)
+    data = files.load_toml(path, what="config file", error=ConfigError)
+    validator = jsonschema.Draft202012Validator(CONFIG_SCHEMA)
+    errors = sorted(validator.iter_errors(data), key=lambda e: [str(p) for p in e.path])
     if errors:
         first = errors[0]
         where = ".".join(str(p) for p in first.absolute_path) or "(top level)"

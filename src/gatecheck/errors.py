@@ -18,6 +18,7 @@ with exit code 2 and a message the user can act on.  The tree::
      │    └── TargetTimeout      no answer within the configured timeout
      ├── BudgetExhausted         the request or token budget for a real target is spent
      ├── RunTimeExceeded         the run reached --max-duration
+     ├── ReportWriteError        a report cannot be written (disk full, a path that is not a plain file)
      └── HarnessBug              gatecheck's own code raised while judging an answer (a bug)
 """
 
@@ -31,6 +32,7 @@ __all__ = [
     "HarnessBug",
     "LapSyntaxError",
     "MissingSecretError",
+    "ReportWriteError",
     "RunTimeExceeded",
     "SpecError",
     "SpecInvalidError",
@@ -134,3 +136,8 @@ class HarnessBug(GatecheckError):
 
 class RunTimeExceeded(GatecheckError):
     """The run reached ``--max-duration``; what had not finished is not run."""
+
+
+class ReportWriteError(GatecheckError):
+    """A report file cannot be written: the disk is full, or a path in the report folder is not
+    what it should be (a folder where ``history/index.jsonl`` goes, a file named ``history``)."""

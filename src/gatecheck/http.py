@@ -24,6 +24,7 @@ from gatecheck.limits import SLOW_STREAM_CHECKS, Limits, StreamLimitExceeded, cu
 from gatecheck.reading import CappedDecoder, ReadGuard, asks_for_stream, is_event_stream, token_ceiling
 from gatecheck.retry import RetryTransport
 from gatecheck.shapes import record_shape
+from gatecheck.tls import transport as tls_transport
 
 __all__ = ["RESERVED", "LimitedTransport", "make_client"]
 
@@ -92,7 +93,7 @@ class LimitedTransport(httpx.BaseTransport):
     ) -> None:
         self.budget, self.timeout, self.clock = budget, timeout, clock
         self.limits = limits or current_limits()
-        self._inner = inner or httpx.HTTPTransport()
+        self._inner = inner or tls_transport()
 
     def _timed_out(self, what: str) -> None:
         self.budget.note_timeout(what, self.limits.breaker_timeouts)
@@ -207,4 +208,7 @@ def make_client(
         headers=all_headers,
         timeout=httpx.Timeout(timeout, connect=min(timeout, 5.0)),
         event_hooks={"response": [_observe(budget)]},
+        # a redirect is judged as the answer it is (an API has no business redirecting), so a
+        # redirect loop ends at its first hop, and no request goes out unjudged
+        follow_redirects=False,
     )

@@ -91,6 +91,9 @@ class LimitedSession(requests.Session):
         kwargs["timeout"] = _capped_timeout(kwargs.get("timeout"), wait)
         caller_streams = bool(kwargs.get("stream"))
         kwargs["stream"] = True
+        # Never followed, as in gatecheck.http: an API answering a redirect (or a loop of them)
+        # is judged on that answer, and every request gatecheck sends is one it charged.
+        kwargs["allow_redirects"] = False
         started = time.monotonic()
         operation = f"{request.method} {requests.utils.urlparse(request.url or '').path}"
         try:

@@ -37,6 +37,7 @@ from typing import TypeVar
 import httpx
 
 from gatecheck.errors import BudgetExhausted
+from gatecheck.tls import transport as tls_transport
 
 __all__ = [
     "LEDGER",
@@ -336,7 +337,7 @@ class RetryTransport(httpx.BaseTransport):
         policy: RetryPolicy | None = None,
         charge: Callable[[], None] | None = None,
     ) -> None:
-        self.inner = inner or httpx.HTTPTransport()
+        self.inner = inner or tls_transport()
         self.policy = policy
         self.charge = charge
 

@@ -4,6 +4,9 @@ A client pays by these counts, and gatecheck's own cost guard relies on the limi
 honoured.  The "cut" scenarios ask for a long answer (forty words) under a limit of a few
 tokens, so the answer is certainly cut and must say so; a target that ignored the limit did not
 cut it, which only the limit scenario can blame.  The judging is :mod:`gatecheck.checks.usage`.
+
+Chat, Responses (plain and streamed) and embeddings are here; Messages in the messages suite,
+whose shared answers are cut by ``max_tokens`` already.
 """
 
 from __future__ import annotations
@@ -14,6 +17,7 @@ import httpx
 import pytest
 
 from gatecheck.checks import stream as stream_checks
+from gatecheck.checks.stream_usage import json_payloads, streamed_usage
 from gatecheck.checks.usage import (
     APIS,
     check_cut_reported,
@@ -105,18 +109,39 @@ def test_streamed_chat_obeys_max_tokens(
     check_cut_reported(finishes[-1] if finishes else {}, api="chat", operation=chat_op)
 
 
-@pytest.mark.capability("responses")
-def test_responses_usage_adds_up_and_obeys_max_output_tokens(client: httpx.Client, profile: Profile) -> None:
-    """A Responses answer's usage adds up, stays within max_output_tokens and reports the cut"""
+def _responses_request(profile: Profile, **extra: Any) -> tuple[str, str, dict[str, Any]]:
+    """(path, operation, body) of a long Responses ask under a limit that certainly cuts it."""
     path = profile.path("responses")
-    op = operation("POST", path)
     body: dict[str, Any] = {"input": LONG_PROMPT, "max_output_tokens": RESPONSES_LIMIT, "temperature": 0}
     if model := profile.model("chat"):
         body["model"] = model
+    return path, operation("POST", path), {**body, **extra}
+
+
+@pytest.mark.capability("responses")
+def test_responses_usage_adds_up_and_obeys_max_output_tokens(client: httpx.Client, profile: Profile) -> None:
+    """A Responses answer's usage adds up, stays within max_output_tokens and reports the cut"""
+    path, op, body = _responses_request(profile)
     answer = _answer(client, path, body, op)
     usage = check_usage(answer.get("usage"), body, api="responses", operation=op)
     _require_cut(dict(usage), body, "responses")
     check_cut_reported(answer, api="responses", operation=op)
+
+
+@pytest.mark.capability("responses")
+@pytest.mark.capability("streaming")
+def test_streamed_responses_usage_adds_up_and_reports_the_cut(client: httpx.Client, profile: Profile) -> None:
+    """A streamed Responses answer's usage adds up, stays within max_output_tokens and reports the cut"""
+    path, op, body = _responses_request(profile, stream=True)
+    capture = capture_stream(client, path, body, operation=op)
+    stream_checks.check_status(capture)
+    streamed = streamed_usage(json_payloads(capture), "responses")
+    if streamed is None:
+        # How a Responses stream must end is the responses suite's point; here, what its end bills.
+        inconclusive("the stream ended without response.completed or response.incomplete to read usage from")
+    usage = check_usage(streamed.usage, body, api="responses", operation=op, where=streamed.where)
+    _require_cut(dict(usage), body, "responses")
+    check_cut_reported(streamed.answer, api="responses", operation=op)
 
 
 @pytest.mark.capability("embeddings")

@@ -29,10 +29,13 @@ from gatecheck.scenario import (
     chat_request,
     describe,
     dig,
+    error_text,
     expect_status,
     json_body,
+    missing_setup,
     operation,
 )
+from gatecheck.verdicts import not_applicable
 
 #: How the mock's primary fails, one case each; the names are the fault plan's failures.
 MOCK_TRIGGERS = ("500", "429", "timeout", "cut-before-first-token")
@@ -59,6 +62,7 @@ class Answer:
     models: tuple[str, ...]  # the ``model`` of the answer, or of every stream chunk
     usage: Any  # the answer's (or the usage chunk's) usage object; None when absent
     described: str  # one line for failure messages: status, content type, body excerpt
+    message: str = ""  # an error answer's error.message
 
     @property
     def ok(self) -> bool:
@@ -71,14 +75,16 @@ def _answer(client: httpx.Client, path: str, body: dict[str, Any], op: str) -> A
         parsed = json_body(response, op) if response.status_code == 200 else None
         model = dig(parsed, "model", None)
         models = (model,) if isinstance(model, str) else ()
-        return Answer(response.status_code, models, dig(parsed, "usage", None), describe(response))
+        message = error_text(response) if response.status_code != 200 else ""
+        return Answer(response.status_code, models, dig(parsed, "usage", None), describe(response), message)
     capture = capture_stream(client, path, body, operation=op)
     body_text = capture.body.decode("utf-8", "replace")
     described = (
         f"HTTP {capture.status} {capture.content_type or '(no content type)'}: {excerpt(body_text, 300)}"
     )
     if capture.status != 200:
-        return Answer(capture.status, (), None, described)
+        error = httpx.Response(capture.status, content=capture.body)
+        return Answer(capture.status, (), None, described, error_text(error))
     chunks = [chunk for _, chunk in content_chunks(capture)]
     models = tuple(str(chunk.get("model")) for chunk in chunks if "choices" in chunk)
     usage = next((chunk["usage"] for chunk in reversed(chunks) if chunk.get("usage")), None)
@@ -136,6 +142,20 @@ class Fallbacks:
     @property
     def chat_op(self) -> str:
         return operation("POST", self.profile.path("chat"))
+
+    @property
+    def asked(self) -> list[str]:
+        """Every policy and model this suite may name: an answer saying one of them is missing
+        on the account is a setup problem (gatecheck.scenario.setup), not a fallback failure."""
+        spec = self.spec
+        policies = [spec.get("policy_prefix", "") + name for name in (spec.get("policies") or {}).values()]
+        policies += list((spec.get("policies") or {}).values())
+        return [*policies, spec["primary"], self.secondary, *spec.get("unavailable", ())]
+
+    def setup_missing(self, status: int, message: str) -> None:
+        """Not applicable when the target says the route's policy or model is not set up."""
+        if reason := missing_setup(self.profile, status, message, self.asked):
+            not_applicable(reason)
 
     def ask(self, fields: dict[str, Any], *, stream: bool = False) -> Answer:
         """Send a small chat request with ``fields`` (a route, switches) and read the answer."""

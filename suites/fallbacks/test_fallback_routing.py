@@ -16,7 +16,7 @@ from gatecheck.check_ids import (
 from gatecheck.checks.cost import COST_TOLERANCE, check_usage_cost, expected_cost
 from gatecheck.checks.envelope import check_error_envelope
 from gatecheck.failures import ContractViolation
-from gatecheck.scenario import describe, model_record
+from gatecheck.scenario import describe, error_text, model_record
 
 if TYPE_CHECKING:
     import httpx
@@ -32,6 +32,7 @@ STREAMED_TRIGGERS = frozenset({"cut-before-first-token"})
 def _served_by_secondary(fallbacks: Fallbacks, answer: Answer, why: str) -> None:
     """The answer is a 200 whose ``model`` (every chunk's, when streamed) names the secondary."""
     if not answer.ok:
+        fallbacks.setup_missing(answer.status, answer.message)
         raise ContractViolation(
             f"{why}, and no fallback answered",
             expected=f"HTTP 200 from the next candidate, {fallbacks.secondary}",
@@ -118,6 +119,7 @@ def test_all_candidates_failing_is_an_error(fallbacks: Fallbacks) -> None:
     response = fallbacks.post(fallbacks.route("exhausted"))
     statuses = fallbacks.spec.get("exhausted_statuses") or [502, 503]
     if response.status_code not in statuses:
+        fallbacks.setup_missing(response.status_code, error_text(response))
         raise ContractViolation(
             f"Every candidate failed, yet the answer is HTTP {response.status_code}",
             expected=f"HTTP {' or '.join(map(str, statuses))} with an error envelope",

@@ -10,6 +10,8 @@ Three answers are judged, each requested once per run so a real target is asked 
     length whatever they are asked.
 ``message_stream``
     a short streamed answer, every data event read as a JSON object with a ``type``.
+``limited_stream``
+    the ``limited_message`` ask, streamed: the usage and ``stop_reason`` its end reports.
 """
 
 from __future__ import annotations
@@ -96,10 +98,31 @@ def _ask(gateway: Gateway, profile: Profile, body: dict[str, Any]) -> Answer:
         return Answer(op, client.post(path, json=body), body)
 
 
+def limited_body(profile: Profile, **extra: Any) -> dict[str, Any]:
+    """A long ask under a max_tokens that certainly cuts it."""
+    return message_body(profile, LONG_PROMPT, LIMITED_TOKENS, **extra)
+
+
 @pytest.fixture(scope="session")
 def limited_message(gateway: Gateway, profile: Profile) -> Answer:
     """A long answer cut short by max_tokens."""
-    return _ask(gateway, profile, message_body(profile, LONG_PROMPT, LIMITED_TOKENS))
+    return _ask(gateway, profile, limited_body(profile))
+
+
+@dataclass(frozen=True)
+class LimitedStream:
+    """The cut-short ask, streamed: the request sent and the stream as captured."""
+
+    request: dict[str, Any]
+    capture: StreamCapture
+
+
+@pytest.fixture(scope="session")
+def limited_stream(gateway: Gateway, profile: Profile) -> LimitedStream:
+    """A long streamed answer cut short by max_tokens, captured once per run."""
+    path, body = profile.path("messages"), limited_body(profile, stream=True)
+    with gateway.client() as client:
+        return LimitedStream(body, capture_stream(client, path, body, operation=operation("POST", path)))
 
 
 @pytest.fixture(scope="session")

@@ -1,4 +1,5 @@
-"""Messages streams: Anthropic's event grammar, in order, with pings allowed anywhere."""
+"""Messages streams: Anthropic's event grammar, in order, with pings allowed anywhere; the usage
+and stop_reason a stream cut by max_tokens reports at its end."""
 
 from __future__ import annotations
 
@@ -7,10 +8,14 @@ from typing import TYPE_CHECKING
 import pytest
 
 from gatecheck.check_ids import MESSAGES_STREAM_ORDER
+from gatecheck.checks import stream as stream_checks
+from gatecheck.checks.stream_usage import json_payloads, streamed_usage
+from gatecheck.checks.usage import check_cut_reported, check_usage
 from gatecheck.failures import ContractViolation
+from gatecheck.verdicts import inconclusive
 
 if TYPE_CHECKING:
-    from conftest import MessageStream, StreamEvent  # the fixtures' types, for readers only
+    from conftest import LimitedStream, MessageStream, StreamEvent  # the fixtures' types, for readers only
 
 pytestmark = [pytest.mark.capability("messages"), pytest.mark.capability("streaming")]
 
@@ -64,3 +69,15 @@ def test_stream_events_follow_the_documented_order(message_stream: MessageStream
             check=MESSAGES_STREAM_ORDER,
             operation=message_stream.operation,
         )
+
+
+def test_streamed_usage_obeys_max_tokens_and_reports_the_cut(limited_stream: LimitedStream) -> None:
+    """A stream cut short by max_tokens bills within it and its message_delta says stop_reason max_tokens"""
+    capture, request = limited_stream.capture, limited_stream.request
+    stream_checks.check_status(capture)
+    streamed = streamed_usage(json_payloads(capture), "messages")
+    if streamed is None:
+        # The stream's grammar is the ordering scenario's point; here, what its end bills.
+        inconclusive("the stream sent no message_delta to read usage and stop_reason from")
+    check_usage(streamed.usage, request, api="messages", operation=capture.operation, where=streamed.where)
+    check_cut_reported(streamed.answer, api="messages", operation=capture.operation)

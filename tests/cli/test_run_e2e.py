@@ -168,7 +168,7 @@ def test_a_crashing_suite_is_reported_and_the_others_still_run(
             "only apply to the built-in mock",
         ),
         (("--profile", "openrouter", "--mock-flavor", "requesty"), "contradicts --profile openrouter"),
-        (("--baseline", "missing.yaml"), "baseline missing.yaml does not exist"),
+        (("--baseline", "missing.yaml"), "baseline missing.yaml: does not exist"),
         (("-n", "zero"), "-n must be 'auto' or a positive number"),
     ],
 )

@@ -134,7 +134,7 @@ def test_lint_lap_syntax_error_shows_file_line_column(app: click.Group, tmp_path
 def test_lint_unreadable_input_exits_2_after_linting_the_rest(app: click.Group, tmp_path: Path) -> None:
     result = run(app, "lint", str(tmp_path / "missing.yaml"), "requesty")
     assert result.exit_code == 2
-    assert result.stderr == f"gatecheck: error: {tmp_path / 'missing.yaml'}: no such file\n"
+    assert result.stderr == f"gatecheck: error: {tmp_path / 'missing.yaml'}: does not exist\n"
     assert result.stdout.endswith(
         "requesty: ok (checked: source, contract)\n1 spec(s) linted: 0 error(s), 0 warning(s)\n"
     )

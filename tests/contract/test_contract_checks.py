@@ -157,6 +157,24 @@ def test_usage_tokens_judges_counts_totals_and_the_limit_of_plain_answers() -> N
     )
 
 
+def test_usage_tokens_judges_the_final_usage_of_a_stream() -> None:
+    from gatecheck.checks.schemathesis_checks import usage_tokens
+
+    c = case(body={**WITH_USAGE, "max_tokens": 5})
+    usage_tokens(None, response(200, _stream(CHUNK, USAGE), "text/event-stream"), c)
+    usage_tokens(None, response(200, _stream(CHUNK), "text/event-stream"), c)  # no usage asked for
+    over = {**USAGE, "usage": {"prompt_tokens": 2, "completion_tokens": 6, "total_tokens": 8}}
+    failure = _fails(
+        usage_tokens, response(200, _stream(CHUNK, over), "text/event-stream"), c, "usage_tokens"
+    )
+    assert "max_tokens ignored" in str(failure.violation) and "the usage chunk (event 1)" in str(
+        failure.violation
+    )
+    cut = response(200, _stream(CHUNK, over), "text/event-stream")
+    cut.stream_cut_short = True  # read only in part: its end is not there to judge
+    usage_tokens(None, cut, c)
+
+
 def test_retry_after_judges_429_answers_only() -> None:
     from gatecheck.checks.schemathesis_checks import retry_after
 

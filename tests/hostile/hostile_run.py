@@ -37,8 +37,13 @@ class Run:
         return json.loads((self.report_root / "latest" / "results.json").read_text())
 
 
-def run_gatecheck(tmp_path: Path, url: str, *args: str, key: str = "sk-hostile-0000-aaaa") -> Run:
-    env = {**os.environ, KEY_ENV: key}
+def run_gatecheck(
+    tmp_path: Path, url: str, *args: str, key: str = "sk-hostile-0000-aaaa", env: dict[str, str] | None = None
+) -> Run:
+    """One measured run; its temp folder is ``tmp_path/tmp``, so a test can scan what it left there."""
+    temp = tmp_path / "tmp"
+    temp.mkdir(exist_ok=True)
+    env = {**os.environ, KEY_ENV: key, "TMPDIR": str(temp), **(env or {})}
     root = tmp_path / "reports"
     argv = [GATECHECK, "run", "--target", url, "--api-key-env", KEY_ENV, "--report-dir", str(root), *args]
     if not {"-n", "--concurrency"} & set(args):

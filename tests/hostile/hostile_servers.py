@@ -18,10 +18,12 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
-__all__ = ["HOLD_S", "MODES", "gzip_bomb", "hostile_server"]
+__all__ = ["ECHOES", "HOLD_S", "MODES", "gzip_bomb", "hostile_server"]
 
 #: The longest any connection is held open by a misbehaving answer.
 HOLD_S = 90.0
+#: How many requests ``echo-key`` answers (echoing the key) before it goes silent.
+ECHOES = 6
 _CHAT = {
     "id": "chatcmpl-1",
     "object": "chat.completion",
@@ -47,6 +49,7 @@ class _Handler(BaseHTTPRequestHandler):
     mode: str = "html-502"
     bomb: bytes = b""
     counter: list[int]
+    echoed: list[int]
 
     def log_message(self, *args: object) -> None:  # quiet
         pass
@@ -140,6 +143,18 @@ class _Handler(BaseHTTPRequestHandler):
         self._send(200, b'{"id": "x"', "application/json", length="100000")
         self.close_connection = True
 
+    def _echo_key(self) -> None:
+        """A faulty gateway that quotes the caller's key back, in its body and a header, for the
+        first :data:`ECHOES` requests; then it goes silent, so a run is surely still going when a
+        test stops it."""
+        self.echoed.append(1)
+        if len(self.echoed) > ECHOES:
+            self._silent()
+            return
+        auth = self.headers.get("authorization", "").removeprefix("Bearer ")  # bare: no pattern knows it
+        error = {"message": f"key not accepted: {auth}", "type": "authentication_error", "code": 401}
+        self._send(401, json.dumps({"error": error}).encode(), "application/json", X_Echo=auth)
+
     def _reset_mid_stream(self) -> None:
         self._sse_headers()
         chunk = json.dumps({**_CHAT, "object": "chat.completion.chunk"}).encode()
@@ -160,6 +175,7 @@ MODES = (
     "redirect-loop",
     "short-body",
     "reset-mid-stream",
+    "echo-key",
 )
 
 
@@ -168,7 +184,12 @@ def hostile_server(mode: str, *, bomb_size: int = 256 << 20) -> Iterator[tuple[s
     """``(base URL, request counter)`` of a server misbehaving as ``mode`` says."""
     assert mode in MODES, mode
     counter: list[int] = []
-    attrs = {"mode": mode, "counter": counter, "bomb": gzip_bomb(bomb_size) if mode == "gzip-bomb" else b""}
+    attrs = {
+        "mode": mode,
+        "counter": counter,
+        "echoed": [],
+        "bomb": gzip_bomb(bomb_size) if mode == "gzip-bomb" else b"",
+    }
     handler = type("Handler", (_Handler,), attrs)
     server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
     server.daemon_threads = True

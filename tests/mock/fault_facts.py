@@ -21,6 +21,7 @@ __all__ = [
     "responses_facts",
     "structured_facts",
     "tool_facts",
+    "usage_facts",
     "vector_facts",
 ]
 
@@ -194,10 +195,44 @@ def messages_facts(mock: MockClient) -> dict[str, Any]:
     content = answer.get("content")
     blocks = [b.get("type") for b in content] if isinstance(content, list) else type(content).__name__
     streamed = mock.post("/messages", {**body, "stream": True})
-    names = [e.event for e in streamed.events] if streamed.status == 200 else []
+    events = streamed.events if streamed.status == 200 else []
+    names = [e.event for e in events]
+    deltas = [_object(e.data) or {} for e in events if e.event == "message_delta"]
     return {
         "messages.content": blocks,
         "messages.stop_reason": answer.get("stop_reason"),
         "messages.usage": "usage" in answer,
+        "messages.usage_counts": [_counts(answer.get("usage")), *(_counts(d.get("usage")) for d in deltas)],
         "messages.stream_end": [name for name in names if name in ("message_delta", "message_stop")],
+    }
+
+
+_COUNTS = ("prompt_tokens", "completion_tokens", "input_tokens", "output_tokens", "total_tokens")
+
+
+def _counts(usage: Any) -> dict[str, Any] | None:
+    """The token counts of a usage block (its cost is another fact's)."""
+    return {k: v for k, v in usage.items() if k in _COUNTS} if isinstance(usage, dict) else None
+
+
+def usage_facts(mock: MockClient) -> dict[str, Any]:
+    """The token counts of Responses (an answer cut by max_output_tokens, plain and streamed) and
+    embeddings; the chat answer's are in ``chat.body``."""
+    body = {"model": PRIMARY, "input": "x", "max_output_tokens": 16}
+    plain = _parsed(mock.post("/responses", body))
+    ends = [e for e in mock.post("/responses", {**body, "stream": True}).events if e.event != "message"]
+    final = (_object(ends[-1].data) or {}).get("response") or {} if ends else {}
+    embedded = _parsed(mock.post("/embeddings", {"model": EMBEDDER, "input": ["x"]}))
+    return {
+        "responses.usage": [
+            plain.get("status"),
+            plain.get("incomplete_details"),
+            _counts(plain.get("usage")),
+        ],
+        "responses.stream_usage": [
+            ends[-1].event if ends else None,
+            final.get("incomplete_details"),
+            _counts(final.get("usage")),
+        ],
+        "embeddings.usage_counts": _counts(embedded.get("usage")),
     }

@@ -4,8 +4,8 @@ The mock is observed through a fixed list of facts (the cost in each usage block
 framing, fallback outcomes, error rendering, auth).  With one fault on, exactly the facts its
 registry entry names (``FaultMode.breaks``, per flavor ``breaks_on``) must differ from a
 fault-free mock; every other fact must be identical.
-The facts of the catalog, vectors, Responses, Messages, tools and structured output are observed
-in ``fault_facts``.
+The facts of the catalog, vectors, Responses, Messages, tools, structured output and the token
+counts of every API are observed in ``fault_facts``.
 """
 
 from __future__ import annotations
@@ -21,6 +21,7 @@ from fault_facts import (
     responses_facts,
     structured_facts,
     tool_facts,
+    usage_facts,
     vector_facts,
 )
 
@@ -154,6 +155,7 @@ def _facts(make_mock: MakeMock, flavor: str, faults: set[str]) -> dict[str, Any]
         **messages_facts(mock),
         **tool_facts(mock),
         **structured_facts(mock),
+        **usage_facts(mock),
     }
     unknown = mock.chat(model="acme/none")
     facts.update({"error.status": unknown.status, "error.envelope": _is_envelope(unknown)})

@@ -184,7 +184,7 @@ def test_cli_list_faults_reads_the_registry() -> None:
 @pytest.mark.slow
 @pytest.mark.parametrize(
     ("args", "message"),
-    [(["--fault", "nope"], "unknown fault mode 'nope'"), (["--config", "/no/such.yaml"], "cannot be read")],
+    [(["--fault", "nope"], "unknown fault mode 'nope'"), (["--config", "/no/such.yaml"], "does not exist")],
 )
 def test_cli_usage_errors_are_one_line_exit_2(args: list[str], message: str) -> None:
     result = subprocess.run([*CLI, *args], capture_output=True, text=True)
@@ -213,7 +213,7 @@ def test_config_file_is_validated_and_applied(tmp_path: Path) -> None:
         ("fault_plan: [{model: m, failure: 418}]", "fault_plan[0].failure"),
         ("rate_limit: 0", "rate_limit"),
         ("colour: blue", "colour"),
-        ("faults: [", "not valid YAML"),
+        ("faults: [", "invalid YAML"),
     ]:
         good.write_text(text)
         with pytest.raises(ConfigError, match=where.replace("[", r"\[")):

@@ -48,6 +48,7 @@ NOT_APPLICABLE: dict[str, dict[str, set[str]]] = {
             "test_stop_reason_is_end_turn_when_complete",
             "test_stop_reason_is_max_tokens_when_cut_short",
             "test_stream_events_follow_the_documented_order",
+            "test_streamed_usage_obeys_max_tokens_and_reports_the_cut",
             "test_usage_reports_input_and_output_tokens",
         },
         "models": {"test_filter_returns_only_matching_models", "test_model_count_agrees_with_the_list"},
@@ -79,6 +80,7 @@ NOT_APPLICABLE: dict[str, dict[str, set[str]]] = {
             "test_org_usage_grows_by_the_request_cost",
             "test_responses_usage_adds_up_and_obeys_max_output_tokens",
             "test_stream_usage_chunk_reports_cost",
+            "test_streamed_responses_usage_adds_up_and_reports_the_cut",
         },
         "embeddings": {"test_dimensions_parameter_is_honoured"},
         "errors": {
@@ -133,6 +135,7 @@ NOT_APPLICABLE: dict[str, dict[str, set[str]]] = {
             "test_stop_reason_is_end_turn_when_complete",
             "test_stop_reason_is_max_tokens_when_cut_short",
             "test_stream_events_follow_the_documented_order",
+            "test_streamed_usage_obeys_max_tokens_and_reports_the_cut",
             "test_usage_reports_input_and_output_tokens",
         },
         "models": {

@@ -35,7 +35,7 @@ def test_every_accepted_form_loads(tmp_path: Path, name: str, text: str) -> None
     [
         ("failures: {a: 1}\n", "expected a list of failures"),
         ("failures:\n  - reason: no id\n", "entry 1 needs an 'id'"),
-        ("failures: [\n", "is not valid YAML"),
+        ("failures: [\n", "invalid YAML"),
     ],
 )
 def test_malformed_baselines_name_the_problem(tmp_path: Path, text: str, match: str) -> None:

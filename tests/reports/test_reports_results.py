@@ -73,7 +73,7 @@ def test_results_round_trip_through_a_run_folder_or_a_pointer(tmp_path: Path) ->
     ("content", "match"),
     [
         (None, "no results.json in"),
-        ("{not json", "is not readable JSON"),
+        ("{not json", "invalid JSON"),
         ('{"schema_version": "2.0"}', "schema_version '2.0'; this gatecheck reads 1.x"),
         ('{"schema_version": "1.0"}', "does not match results.schema.json"),
     ],

@@ -130,7 +130,7 @@ def test_bundled_specs_can_live_elsewhere(tmp_path: Path, monkeypatch: pytest.Mo
 
 
 def test_missing_file(tmp_path: Path) -> None:
-    with pytest.raises(SpecLoadError, match=r"nope\.yaml: no such file"):
+    with pytest.raises(SpecLoadError, match=r"nope\.yaml: does not exist"):
         load_spec(str(tmp_path / "nope.yaml"))
 
 
@@ -159,7 +159,7 @@ def test_a_document_must_be_a_mapping(tmp_path: Path, text: str, kind: str) -> N
 def test_not_utf8(tmp_path: Path) -> None:
     path = tmp_path / "latin1.yaml"
     path.write_bytes("title: caf\xe9\n".encode("latin-1"))
-    with pytest.raises(SpecLoadError, match=r"latin1\.yaml: not UTF-8 text"):
+    with pytest.raises(SpecLoadError, match=r"latin1\.yaml: is not UTF-8 text"):
         load_spec(str(path))
 
 
@@ -261,7 +261,7 @@ def test_an_overlay_that_no_longer_fits_its_source(tmp_path: Path) -> None:
 def test_a_stray_folder_among_bundled_specs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     (tmp_path / "specs" / "junk").mkdir(parents=True)
     monkeypatch.setenv("GATECHECK_HOME", str(tmp_path))
-    with pytest.raises(SpecLoadError, match=r"junk/spec\.yaml: no such file"):
+    with pytest.raises(SpecLoadError, match=r"junk/spec\.yaml: does not exist"):
         available()
 
 

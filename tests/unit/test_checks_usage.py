@@ -7,6 +7,7 @@ from typing import Any
 import pytest
 
 from gatecheck.checks.rate_limits import check_retry_after, check_sightings
+from gatecheck.checks.stream_usage import streamed_usage
 from gatecheck.checks.usage import check_cut_reported, check_usage, output_limit
 from gatecheck.failures import ContractViolation
 from gatecheck.retry import Sighting
@@ -97,6 +98,79 @@ def test_a_cut_answer_says_so_in_its_apis_words(api: str, answer: dict[str, Any]
     assert "when the output limit cut the answer" in str(
         _violation(check_cut_reported, wrong, api=api, operation=OP)
     )
+
+
+_CHAT_STREAM = [
+    {"choices": [{"delta": {"content": "a"}}]},
+    {"choices": [{"delta": {}, "finish_reason": "length"}]},
+    {"choices": [], "usage": {"prompt_tokens": 3, "completion_tokens": 5, "total_tokens": 8}},
+]
+_RESPONSES_STREAM = [
+    {"type": "response.created", "response": {"status": "in_progress", "usage": None}},
+    {"type": "response.output_text.delta", "delta": "a"},
+    {
+        "type": "response.incomplete",
+        "response": {
+            "status": "incomplete",
+            "incomplete_details": {"reason": "max_output_tokens"},
+            "usage": {"input_tokens": 3, "output_tokens": 16, "total_tokens": 19},
+        },
+    },
+]
+_MESSAGES_STREAM = [
+    {"type": "message_start", "message": {"usage": {"input_tokens": 3, "output_tokens": 1}}},
+    {"type": "content_block_delta", "delta": {"type": "text_delta", "text": "a"}},
+    {"type": "message_delta", "delta": {"stop_reason": "max_tokens"}, "usage": {"output_tokens": 5}},
+    {"type": "message_stop"},
+]
+
+
+@pytest.mark.parametrize(
+    ("api", "events", "request_body", "usage"),
+    [
+        (
+            "chat",
+            _CHAT_STREAM,
+            {"max_tokens": 5},
+            {"prompt_tokens": 3, "completion_tokens": 5, "total_tokens": 8},
+        ),
+        (
+            "responses",
+            _RESPONSES_STREAM,
+            {"max_output_tokens": 16},
+            {"input_tokens": 3, "output_tokens": 16, "total_tokens": 19},
+        ),
+        ("messages", _MESSAGES_STREAM, {"max_tokens": 5}, {"input_tokens": 3, "output_tokens": 5}),
+    ],
+)
+def test_a_streams_usage_is_read_from_its_end_and_judged_as_a_plain_answers(
+    api: str, events: list[Any], request_body: dict[str, Any], usage: dict[str, Any]
+) -> None:
+    streamed = streamed_usage(list(enumerate(events)), api)
+    assert streamed is not None and streamed.usage == usage
+    check_usage(streamed.usage, request_body, api=api, operation=OP, where=streamed.where)
+    check_cut_reported(streamed.answer, api=api, operation=OP)  # each of these streams was cut
+    assert f"(event {len(events) - 1 if api != 'messages' else 2})" in streamed.where
+
+
+def test_a_stream_without_its_end_has_no_usage_to_judge() -> None:
+    assert streamed_usage(list(enumerate(_CHAT_STREAM[:2])), "chat") is None
+    failed = [*_RESPONSES_STREAM[:2], {"type": "response.failed", "response": {"status": "failed"}}]
+    assert streamed_usage(list(enumerate(failed)), "responses") is None
+    assert streamed_usage(list(enumerate(_MESSAGES_STREAM[:2])), "messages") is None
+    assert streamed_usage([(0, None)], "embeddings") is None  # embeddings do not stream
+
+
+def test_a_streams_broken_usage_fails_naming_the_event() -> None:
+    late = {"type": "message_delta", "delta": {"stop_reason": "end_turn"}, "usage": {"output_tokens": 9}}
+    streamed = streamed_usage(list(enumerate([*_MESSAGES_STREAM[:3], late])), "messages")
+    assert streamed is not None
+    failure = _violation(
+        check_usage, streamed.usage, {"max_tokens": 5}, api="messages", operation=OP, where=streamed.where
+    )
+    assert "9 output tokens billed, 5 allowed" in str(failure) and "(event 3)" in str(failure)
+    said = _violation(check_cut_reported, streamed.answer, api="messages", operation=OP)
+    assert "'end_turn'" in str(said)
 
 
 @pytest.mark.parametrize(

@@ -54,7 +54,7 @@ def test_a_literal_key_in_the_config_is_refused(tmp_path: Path) -> None:
 def test_unknown_keys_and_bad_toml_are_reported_with_their_place(tmp_path: Path) -> None:
     with pytest.raises(ConfigError, match=r"defaults: Additional properties are not allowed \('colour'"):
         load_config(_write(tmp_path, '[defaults]\ncolour = "red"\n'))
-    with pytest.raises(ConfigError, match="not valid TOML"):
+    with pytest.raises(ConfigError, match="invalid TOML"):
         load_config(_write(tmp_path, "[defaults\n"))
     with pytest.raises(ConfigError, match="does not exist"):
         load_config(tmp_path / "missing.toml")

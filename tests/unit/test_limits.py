@@ -5,12 +5,13 @@ from __future__ import annotations
 import gzip
 import itertools
 import zlib
+from pathlib import Path
 
 import httpx
 import pytest
 
-from gatecheck.budget import Budget
-from gatecheck.errors import UsageError
+from gatecheck.budget import TOKEN_CEILING, Budget
+from gatecheck.errors import BudgetExhausted, UsageError
 from gatecheck.failures import ContractViolation
 from gatecheck.http import make_client
 from gatecheck.limits import (
@@ -162,3 +163,24 @@ def test_requests_are_charged_before_they_leave_with_their_token_ceiling() -> No
         with pytest.raises(Exception, match="token budget spent"):
             client.post("chat/completions", json={"max_tokens": 400})
     assert len(sent) == 2
+
+
+@pytest.mark.parametrize("shared", [False, True], ids=["in-memory", "run-wide-file"])
+def test_a_request_asking_for_any_integer_of_tokens_is_charged_without_overflow(
+    shared: bool, tmp_path: Path
+) -> None:
+    """schemathesis sends ``max_completion_tokens: 2**63 - 1``: no budget may crash on it."""
+    huge = 2**63 - 1
+
+    def budget(name: str, max_tokens: int | None) -> Budget:
+        return Budget(max_tokens=max_tokens, path=tmp_path / name if shared else None)
+
+    unlimited = budget("unlimited.sqlite3", None)
+    for _ in range(3):
+        unlimited.charge_request(huge)
+    unlimited.settle(huge, 12)
+    assert unlimited.requests == 3 and unlimited.tokens == 2 * TOKEN_CEILING + 12
+    capped = budget("capped.sqlite3", 1_000_000)
+    with pytest.raises(BudgetExhausted, match="token budget spent"):
+        capped.charge_request(huge)
+    assert capped.requests == 0

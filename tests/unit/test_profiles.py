@@ -56,8 +56,8 @@ def test_user_profile_file_errors_are_readable(tmp_path: Path) -> None:
         load_profile(tmp_path / "nope.yaml")
     bad = tmp_path / "bad.yaml"
     bad.write_text("name: [unclosed")
-    with pytest.raises(ConfigError, match="not valid YAML"):
+    with pytest.raises(ConfigError, match="invalid YAML"):
         load_profile(bad)
     bad.write_text("- a list")
-    with pytest.raises(ConfigError, match="must hold a mapping"):
+    with pytest.raises(ConfigError, match="must be a mapping"):
         load_profile(bad)

@@ -39,6 +39,7 @@ from gatecheck.checks.stream import (
     check_done_sentinel,
     check_usage_chunk,
 )
+from gatecheck.checks.stream_usage import json_payloads, streamed_usage
 from gatecheck.checks.usage import check_usage
 from gatecheck.errors import HarnessBug
 from gatecheck.failures import ContractViolation, excerpt
@@ -303,13 +304,25 @@ _USAGE_APIS = (
 @_adapter
 def usage_tokens(ctx: CheckContext, response: Response, case: Case) -> None:
     """Token counts are whole, add up, and stay within the output limit the request set"""
-    if not 200 <= response.status_code < 300 or _is_stream(response) or case.method.upper() != "POST":
+    if not 200 <= response.status_code < 300 or case.method.upper() != "POST":
         return
     api = next((api for end, api in _USAGE_APIS if case.operation.path.rstrip("/").endswith(end)), None)
-    answer = _json(response.content) if api else None
-    usage = answer.get("usage") if isinstance(answer, dict) else None
-    if api and usage is not None:  # an answer without usage is other checks' business
-        check_usage(usage, case.body, api=api, operation=case.operation.label)
+    if api is None:
+        return
+    where = "the answer"
+    if _is_stream(response):
+        # A stream read only in part (max-stream-events) has no end to judge.
+        streamed = (
+            None
+            if response.stream_cut_short
+            else streamed_usage(json_payloads(_capture(response, case)), api)
+        )
+        usage, where = (streamed.usage, streamed.where) if streamed else (None, where)
+    else:
+        answer = _json(response.content)
+        usage = answer.get("usage") if isinstance(answer, dict) else None
+    if usage is not None:  # an answer without usage is other checks' business
+        check_usage(usage, case.body, api=api, operation=case.operation.label, where=where)
 
 
 @contract_check(requires="rate-limits")

@@ -77,4 +77,6 @@ def _attach() -> None:
 
 def main(argv: list[str] | None = None) -> None:
     """Console-script entry point."""
-    cli.main(args=argv, prog_name="gatecheck", standalone_mode=True)
+    # ``owns_process``: this process ends with the command, so ``gatecheck run`` may keep its
+    # signal handlers to the end (in-process callers such as click's test runner get theirs back)
+    cli.main(args=argv, prog_name="gatecheck", standalone_mode=True, obj={"owns_process": True})

@@ -16,14 +16,14 @@ from typing import Any
 import click
 import jsonschema
 import uvicorn
-import yaml
 
+from gatecheck import files
 from gatecheck.errors import ConfigError, UsageError
 from gatecheck.mock.app import create_app
 from gatecheck.mock.faults import FAULTS, validate_faults
 from gatecheck.mock.inference.faultplan import parse_fault_plan
 from gatecheck.mock.server import BACKLOG, uvicorn_config
-from gatecheck.mock.settings import MockSettings, generate_key
+from gatecheck.mock.settings import RETRY_AFTER_FORMS, MockSettings, generate_key
 
 __all__ = ["CONFIG_SCHEMA", "load_config", "mock", "settings_from"]
 
@@ -52,12 +52,7 @@ CONFIG_SCHEMA: dict[str, Any] = {
 
 def load_config(path: Path) -> dict[str, Any]:
     """A mock config file (YAML), validated; every mistake is a ConfigError naming where it is."""
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-    except OSError as exc:
-        raise ConfigError(f"mock config {path} cannot be read: {exc.strerror}") from None
-    except yaml.YAMLError as exc:
-        raise ConfigError(f"mock config {path} is not valid YAML: {exc}") from None
+    data = files.load_yaml(path, what="mock config", error=ConfigError) or {}
     try:
         jsonschema.validate(data, CONFIG_SCHEMA)
     except jsonschema.ValidationError as exc:
@@ -144,6 +139,21 @@ def _list_faults() -> None:
     "--config", "config_file", type=click.Path(dir_okay=False, path_type=Path), help="YAML config file."
 )
 @click.option("--fault", "faults", multiple=True, metavar="NAME", help="Turn on a fault mode (repeatable).")
+@click.option(
+    "--rate-limit-every",
+    "--mock-rate-limit-every",
+    "rate_limit_every",
+    type=click.IntRange(min=1),
+    metavar="N",
+    help="Answer every Nth inference request 429 with Retry-After first (a legal rate limit).",
+)
+@click.option(
+    "--retry-after-form",
+    "--mock-retry-after-form",
+    "retry_after_form",
+    type=click.Choice(RETRY_AFTER_FORMS),
+    help="How those 429s give Retry-After: delay-seconds (default) or an HTTP-date.",
+)
 @click.option("--api-key", envvar="GATECHECK_MOCK_API_KEY", help="Inference key (default: generated).")
 @click.option(
     "--admin-key", envvar="GATECHECK_MOCK_ADMIN_KEY", help="Admin/management key (default: generated)."
@@ -165,6 +175,8 @@ def mock(
     port: int,
     config_file: Path | None,
     faults: tuple[str, ...],
+    rate_limit_every: int | None,
+    retry_after_form: str | None,
     api_key: str | None,
     admin_key: str | None,
     db_path: Path | None,
@@ -175,6 +187,10 @@ def mock(
     if list_faults:
         _list_faults()
         return
+    if retry_after_form and not rate_limit_every:
+        raise UsageError(
+            "--retry-after-form only shapes the 429s of --rate-limit-every N; give both or neither"
+        )
     config = load_config(config_file) if config_file else {}
     settings = settings_from(
         flavor,
@@ -183,6 +199,8 @@ def mock(
         api_key=api_key or generate_key(),
         admin_key=admin_key or generate_key("gc-admin"),
         db_path=db_path,
+        rate_limit_every=rate_limit_every,
+        retry_after_form=retry_after_form,
     )
     sock = _bind(host, port)
     _log_to_stderr(log_level)
@@ -194,6 +212,11 @@ def mock(
     click.echo(f"  admin key:  {_mask(settings.admin_key) if admin_key else settings.admin_key}")
     if settings.faults:
         click.echo(f"  faults:     {', '.join(sorted(settings.faults))}")
+    if settings.rate_limit_every:
+        every, form = settings.rate_limit_every, settings.retry_after_form
+        click.echo(
+            f"  rate limit: 1 in {every} inference requests answered 429 first (Retry-After as {form})"
+        )
     click.echo("Press Ctrl-C to stop.")
     with contextlib.suppress(KeyboardInterrupt):  # uvicorn re-raises the signal after a clean shutdown
         server.run(sockets=[sock])

@@ -7,13 +7,13 @@ import sys
 import click
 
 from gatecheck.mock.faults import FAULTS
+from gatecheck.mock.settings import RETRY_AFTER_FORMS
 from gatecheck.profiles.roles import ROLES
 from gatecheck.runner import RunOptions, execute
+from gatecheck.runner.interrupts import EXIT_INTERRUPTED, Interruptions
 from gatecheck.runner.plan import MOCK_FLAVORS, available_suites
 
 __all__ = ["run"]
-
-INTERRUPTED = 130  # the shell's convention for SIGINT; never 1, which means conformance failures
 
 
 def _suite_names() -> list[str]:
@@ -113,6 +113,18 @@ def _command_line(
     help="turn on a fault mode of the built-in mock (repeatable; see 'gatecheck mock --list-faults')",
 )
 @click.option(
+    "--mock-rate-limit-every",
+    type=click.IntRange(min=1),
+    metavar="N",
+    help="the built-in mock answers every Nth inference request 429 with Retry-After first "
+    "(a legal rate limit: verdicts must not change, the run takes longer by the waits)",
+)
+@click.option(
+    "--mock-retry-after-form",
+    type=click.Choice(RETRY_AFTER_FORMS),
+    help="how those 429s give Retry-After: delay-seconds (default) or an HTTP-date",
+)
+@click.option(
     "--shard",
     metavar="I/N",
     help="run only shard I of N (deterministic by test id); merge with 'gatecheck report merge'",
@@ -200,6 +212,13 @@ def run(
     allure-results/) with REPORT_DIR/latest pointing at the newest.  Exit codes: 0 conformant
     (or only baselined failures), 1 conformance failures, 2 usage or harness error.
     """
+    # Taken over first and, when this process ends with the command, never given back: once the
+    # final reports are written, a late signal must not kill the process with a code other than
+    # the one results.json records.  In-process callers get their handlers back from execute().
+    interruptions = None
+    if isinstance(ctx.obj, dict) and ctx.obj.get("owns_process"):
+        interruptions = Interruptions()
+        interruptions.install()
     repeated = {"limits": limits, "models": models, "headers": headers, "body_fields": body_fields}
     options = RunOptions(
         suites=_split(suites),
@@ -212,9 +231,14 @@ def run(
         **flags,  # type: ignore[arg-type]
     )
     try:
-        code = execute(options, out=sys.stdout, err=sys.stderr)
+        code = execute(options, out=sys.stdout, err=sys.stderr, interruptions=interruptions)
     except KeyboardInterrupt:
         # click would print "Aborted!" and exit 1, which reads as "conformance failures"
         click.echo("gatecheck: interrupted; the reports written so far say how far the run got", err=True)
-        code = INTERRUPTED
+        code = EXIT_INTERRUPTED
+    finally:
+        if interruptions is not None:
+            interruptions.settle()  # the exit code is decided: no signal may change it now
+    if interruptions is not None and interruptions.held:
+        click.echo("gatecheck: a signal came while the last reports were written; they are whole", err=True)
     ctx.exit(code)

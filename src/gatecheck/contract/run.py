@@ -213,6 +213,8 @@ def delete_created(target: ContractTarget, tracker: ResourceTracker, key: str | 
 
         def delete(path: str) -> int:
             url = target.base_url.rstrip("/") + path
-            return session.delete(url, headers=headers, timeout=target.timeout).status_code
+            return session.delete(
+                url, headers=headers, timeout=target.timeout, allow_redirects=False
+            ).status_code
 
         return tracker.cleanup(delete)

@@ -36,6 +36,7 @@ from gatecheck.contract.settings import ContractSettings, bearer_schemes
 from gatecheck.errors import BudgetExhausted
 from gatecheck.profiles import Profile
 from gatecheck.redact import default_redactor
+from gatecheck.tls import default_context
 
 if TYPE_CHECKING:
     from schemathesis import Case, Response
@@ -273,6 +274,7 @@ def reset_mock(root_url: str, admin_key: str | None, *, timeout: float = 10.0) -
             root_url.rstrip("/") + "/_mock/reset",
             headers={"Authorization": f"Bearer {admin_key}"} if admin_key else {},
             timeout=timeout,
+            verify=default_context(),  # one reset per example: a new TLS context each would cost 50 ms
         )
         if response.status_code != 200:
             raise AssertionError(

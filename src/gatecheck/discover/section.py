@@ -10,12 +10,12 @@ from __future__ import annotations
 
 import json
 import re
-import tomllib
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
+from gatecheck import files
 from gatecheck.config import load_config
 from gatecheck.discover.findings import Findings
 from gatecheck.errors import ConfigError, UsageError
@@ -97,12 +97,9 @@ def render_section(
 
 def write_section(path: Path, name: str, section: str) -> None:
     """Append ``section`` to ``path`` (created if missing); an existing target of that name is kept."""
-    before = path.read_text(encoding="utf-8") if path.exists() else ""
-    try:
-        existing = tomllib.loads(before).get("targets", {})
-    except tomllib.TOMLDecodeError as exc:
-        raise ConfigError(f"config file {path} is not valid TOML: {exc}") from None
-    if name in existing:
+    before = files.read_text(path, what="config file", error=ConfigError) if path.exists() else ""
+    existing = files.parse_toml(before, label=f"config file {path}", error=ConfigError).get("targets", {})
+    if isinstance(existing, dict) and name in existing:
         raise UsageError(f"{path} already has a target named {name!r}; pick another with --name")
     write_text(path, (before.rstrip("\n") + "\n\n" if before.strip() else "") + section)
     try:

@@ -24,6 +24,7 @@ from starlette.routing import BaseRoute, Mount
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from gatecheck.mock.admin import admin_routes
+from gatecheck.mock.bodycap import BodyCap
 from gatecheck.mock.errors import MockHTTPError, anthropic_envelope, envelope
 from gatecheck.mock.faults import (
     BAD_ERROR_ENVELOPE,
@@ -136,7 +137,11 @@ def create_app(settings: MockSettings | None = None) -> Starlette:
     ]
     app = Starlette(
         routes=routes,
-        middleware=[Middleware(RequestLog, faults=lambda: ctx.faults), Middleware(_CatchAll)],
+        middleware=[
+            Middleware(RequestLog, faults=lambda: ctx.faults),
+            Middleware(_CatchAll),
+            Middleware(BodyCap, limit=lambda: ctx.settings.max_body_bytes),  # inside: its 413 is logged
+        ],
         exception_handlers={MockHTTPError: on_mock_error, HTTPException: _routing_error},
         lifespan=lifespan,
     )

@@ -28,6 +28,7 @@ from gatecheck.check_ids import (
     CONTRACT_SSE_EVENTS,
     CONTRACT_SSE_USAGE_CHUNK,
     CONTRACT_USAGE_COST,
+    CONTRACT_USAGE_TOKENS,
     CheckId,
     failure_key,
 )
@@ -299,45 +300,101 @@ RETRY_AFTER_NOT_A_NUMBER = _i(
         ),
     ),
 )
+#: The token-count faults reach every API's usage block: the Responses scenarios of the cost
+#: suite, the Messages ones of the messages suite, and the contract check ``usage_tokens``.
+_RESPONSES_USAGE = (
+    "test_responses_usage_adds_up_and_obeys_max_output_tokens",
+    "test_streamed_responses_usage_adds_up_and_reports_the_cut",
+)
+_MESSAGES_USAGE = (
+    "test_usage_reports_input_and_output_tokens",
+    "test_streamed_usage_obeys_max_tokens_and_reports_the_cut",
+)
+#: On the OpenRouter flavor, whose spec has /responses and /messages (Requesty's has neither).
+_USAGE_TOKENS_OPERATIONS = ("POST /chat/completions", "POST /responses", "POST /embeddings")
+#: The facts of tests/mock that observe the Responses counts, plain and streamed.
+_RESPONSES_COUNTS = ("responses.usage", "responses.stream_usage")
 USAGE_TOTAL_MISMATCH = _i(
     "usage-total-mismatch",
-    "plain chat answers report total_tokens one more than prompt + completion",
-    breaks=("chat.body",),
+    "answers report total_tokens one more than their counts add up to "
+    "(plain chat; Responses, plain and streamed; embeddings)",
+    breaks=("chat.body", *_RESPONSES_COUNTS, "embeddings.usage_counts"),
     proofs=(
         Proof(
             "cost",
-            ("test_chat_usage_adds_up", "test_chat_max_tokens_bounds_the_billed_tokens"),
+            (
+                "test_chat_usage_adds_up",
+                "test_chat_max_tokens_bounds_the_billed_tokens",
+                *_RESPONSES_USAGE,
+                "test_embeddings_usage_adds_up",
+            ),
             ("usage.total_tokens", "does not add up"),
+        ),
+        _contract(
+            CONTRACT_USAGE_TOKENS,
+            *_USAGE_TOKENS_OPERATIONS,
+            profile="openrouter",
+            args=("-k", "chat or responses or embeddings"),
         ),
     ),
 )
 MAX_TOKENS_IGNORED = _i(
     "max-tokens-ignored",
-    "chat ignores max_tokens and max_completion_tokens: answers run to their end",
+    "chat, Responses and Messages ignore the output limit (max_tokens, max_completion_tokens, "
+    "max_output_tokens): answers run to their end",
     # an answer not cut runs on: the stream (max_tokens 12) is longer and costs more
-    breaks=("chat.cut_finish", "chat.cut_tokens", "stream.text", "stream.usage_cost"),
+    breaks=("chat.cut_finish", "chat.cut_tokens", "stream.text", "stream.usage_cost", *_RESPONSES_COUNTS),
+    breaks_on={
+        "openrouter": (
+            "chat.cut_finish",
+            "chat.cut_tokens",
+            "stream.text",
+            "stream.usage_cost",
+            *_RESPONSES_COUNTS,
+            "messages.stop_reason",
+            "messages.usage_counts",
+        )
+    },
     proofs=(
         Proof(
             "cost",
-            ("test_chat_max_tokens_bounds_the_billed_tokens", "test_streamed_chat_obeys_max_tokens"),
+            (
+                "test_chat_max_tokens_bounds_the_billed_tokens",
+                "test_streamed_chat_obeys_max_tokens",
+                *_RESPONSES_USAGE,
+            ),
+            ("tokens ignored", "output tokens billed"),
+        ),
+        Proof(
+            "messages",
+            _MESSAGES_USAGE,
             ("max_tokens ignored", "5 allowed"),
+            profile="openrouter",
+            also=("test_stop_reason_is_max_tokens_when_cut_short",),
         ),
     ),
 )
 FINISH_REASON_NOT_LENGTH = _i(
     "finish-reason-not-length",
-    "plain chat answers cut by max_tokens report finish_reason stop",
-    breaks=("chat.cut_finish",),
+    "answers cut by the output limit claim to be complete: plain chat finish_reason stop, "
+    "Responses (plain and streamed) status completed",
+    breaks=("chat.cut_finish", *_RESPONSES_COUNTS),
     proofs=(
         Proof(
-            "cost", ("test_chat_answer_cut_by_max_tokens_says_length",), ("finish_reason 'stop'", "'length'")
+            "cost",
+            ("test_chat_answer_cut_by_max_tokens_says_length", *_RESPONSES_USAGE),
+            ("Answer cut by the token limit reports", "when the output limit cut the answer"),
         ),
     ),
 )
 NEGATIVE_TOKEN_COUNT = _i(
     "negative-token-count",
-    "plain chat answers report prompt_tokens as a negative number",
-    breaks=("chat.body",),
+    "answers report their input tokens as a negative number "
+    "(plain chat prompt_tokens; Responses, Messages and embeddings, plain and streamed)",
+    breaks=("chat.body", *_RESPONSES_COUNTS, "embeddings.usage_counts"),
+    breaks_on={
+        "openrouter": ("chat.body", *_RESPONSES_COUNTS, "embeddings.usage_counts", "messages.usage_counts")
+    },
     proofs=(
         Proof(
             "cost",
@@ -345,17 +402,34 @@ NEGATIVE_TOKEN_COUNT = _i(
                 "test_chat_usage_adds_up",
                 "test_chat_max_tokens_bounds_the_billed_tokens",
                 "test_chat_answer_cut_by_max_tokens_says_length",
+                *_RESPONSES_USAGE,
+                "test_embeddings_usage_adds_up",
             ),
-            ("usage.prompt_tokens", "not a non-negative integer"),
+            ("_tokens in", "is not a non-negative integer: -"),
             # the cost, right for the true counts, disagrees with the reported ones
-            also=("test_cost_matches_the_catalog_price[plain]",),
+            also=("test_cost_matches_the_catalog_price[plain]", "test_embeddings_report_usage"),
+        ),
+        _contract(
+            CONTRACT_USAGE_TOKENS,
+            *_USAGE_TOKENS_OPERATIONS,
+            "POST /messages",
+            profile="openrouter",
+            args=("-k", "chat or responses or messages or embeddings"),
+        ),
+        Proof(
+            "messages",
+            _MESSAGES_USAGE,
+            ("usage.input_tokens", "is not a non-negative integer: -"),
+            profile="openrouter",
         ),
     ),
 )
 FRACTIONAL_TOKEN_COUNT = _i(
     "fractional-token-count",
-    "plain chat answers report completion_tokens with a fraction (n + 0.5)",
-    breaks=("chat.body", "chat.cut_tokens"),  # both report completion_tokens
+    "answers report their output tokens with a fraction, n + 0.5 "
+    "(plain chat completion_tokens; Responses and Messages output_tokens, plain and streamed)",
+    breaks=("chat.body", "chat.cut_tokens", *_RESPONSES_COUNTS),  # both report completion_tokens
+    breaks_on={"openrouter": ("chat.body", "chat.cut_tokens", *_RESPONSES_COUNTS, "messages.usage_counts")},
     proofs=(
         Proof(
             "cost",
@@ -363,9 +437,16 @@ FRACTIONAL_TOKEN_COUNT = _i(
                 "test_chat_usage_adds_up",
                 "test_chat_max_tokens_bounds_the_billed_tokens",
                 "test_chat_answer_cut_by_max_tokens_says_length",
+                *_RESPONSES_USAGE,
             ),
-            ("usage.completion_tokens", "not a non-negative integer", ".5"),
+            ("_tokens in", "is not a non-negative integer", ".5"),
             also=("test_cost_matches_the_catalog_price[plain]",),
+        ),
+        Proof(
+            "messages",
+            _MESSAGES_USAGE,
+            ("usage.output_tokens", "is not a non-negative integer", ".5"),
+            profile="openrouter",
         ),
     ),
 )
@@ -573,7 +654,7 @@ VAGUE_ERROR_MESSAGES = _i(
 NO_USAGE_ON_EMBEDDINGS = _i(
     "no-usage-on-embeddings",
     "embeddings answers carry no usage block",
-    breaks=("embeddings.cost", "embeddings.usage"),
+    breaks=("embeddings.cost", "embeddings.usage", "embeddings.usage_counts"),
     proofs=(
         Proof(
             "cost",
@@ -897,7 +978,7 @@ RESPONSES_MISSING_OUTPUT = _i(
 RESPONSES_NO_COMPLETED_EVENT = _i(
     "responses-no-completed-event",
     "Responses streams end without response.completed",
-    breaks=("responses.stream_end",),
+    breaks=("responses.stream_end", "responses.stream_usage"),  # the final usage goes with it
     proofs=(
         Proof(
             "responses",
@@ -984,13 +1065,14 @@ MESSAGES_BAD_STOP_REASON = _i(
             ("test_stop_reason_is_end_turn_when_complete", "test_stop_reason_is_max_tokens_when_cut_short"),
             ("stop_reason is '",),
             profile="openrouter",
+            also=("test_streamed_usage_obeys_max_tokens_and_reports_the_cut",),  # says 'length' when cut
         ),
     ),
 )
 MESSAGES_MISSING_USAGE = _i(
     "messages-missing-usage",
     "non-streamed Messages answers carry no usage block",
-    breaks=("messages.usage",),
+    breaks=("messages.usage", "messages.usage_counts"),
     breaks_on={"requesty": ()},
     proofs=(
         Proof(

@@ -7,11 +7,14 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, get_args
 
-__all__ = ["Flavor", "MockSettings", "generate_key"]
+__all__ = ["RETRY_AFTER_FORMS", "Flavor", "MockSettings", "RetryAfterForm", "generate_key"]
 
 Flavor = Literal["requesty", "openrouter"]
+#: How the mock's rate-limit 429s say when to come back: delay-seconds or an HTTP-date (RFC 9110).
+RetryAfterForm = Literal["seconds", "date"]
+RETRY_AFTER_FORMS: tuple[str, ...] = get_args(RetryAfterForm)
 
 
 def generate_key(prefix: str = "gc-mock") -> str:
@@ -39,8 +42,12 @@ class MockSettings:
     upstream_timeout: float = 2.0  # a "timeout" fault upstream is given up after this long
     rate_limit: int | None = None  # requests per minute per key; None: unlimited
     rate_limit_every: int = 0  # every Nth inference request is first answered 429 (0: never)
-    retry_after_form: Literal["seconds", "date"] = "seconds"  # how those 429s say when to come back
-    max_body_bytes: int = 1 << 20  # larger request bodies are refused with 413
+    retry_after_form: RetryAfterForm = "seconds"  # how those 429s say when to come back
+    max_body_bytes: int = 1 << 20  # larger request bodies are refused with 413, on every route
+    max_embedding_inputs: int = 2048  # OpenAI's documented limit; more is a 400 naming ``input``
+    # the prefix of key values the key API and the PKCE exchange mint; a shape no redaction
+    # pattern knows ("zz") proves that gatecheck masks created keys by value
+    key_prefix: str = "gc-mock"
     catalog_path: Path | None = None  # None: the bundled fixtures/catalog.yaml
     clock: Callable[[], datetime] = _utcnow  # injectable, so limit resets and expiry test without sleeps
     extra: dict[str, Any] = field(default_factory=dict)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import pytest
 
-from gatecheck.plugin import fixtures, harness, ratelimits
+from gatecheck.plugin import fixtures, harness, ratelimits, redaction
 from gatecheck.plugin.options import add_options
 from gatecheck.profiles import CAPABILITIES
 
@@ -43,3 +43,5 @@ def pytest_configure(config: pytest.Config) -> None:
         config.pluginmanager.register(harness, "gatecheck.plugin.harness")
     if not config.pluginmanager.has_plugin("gatecheck.plugin.ratelimits"):
         config.pluginmanager.register(ratelimits, "gatecheck.plugin.ratelimits")
+    if not config.pluginmanager.has_plugin("gatecheck.plugin.redaction"):
+        config.pluginmanager.register(redaction, "gatecheck.plugin.redaction")

@@ -3,6 +3,8 @@
 - the budget is spent before the test could send: *not run* (never passed, never failed),
   also when the test swallowed the refusal and carried on (Hypothesis examples);
 - a plain answer too slow or too large to judge: *inconclusive*, with the figures;
+- the target refused a model configured for a role, saying the account cannot use it (the
+  profile's ``setup_errors``): *not applicable: set up …*, quoting the target;
 - the target stopped answering (the circuit breaker tripped): *not run*, and the session stops,
   so the remaining tests are not each left to time out; ``gatecheck run`` then ends with exit 2.
 
@@ -12,6 +14,7 @@ A stream that does not end within its limits is a contract violation and stays a
 
 from __future__ import annotations
 
+import re
 from collections.abc import Generator
 from typing import Any
 
@@ -19,15 +22,33 @@ import pytest
 
 from gatecheck.budget import last_refusal_here, refused_here
 from gatecheck.errors import BudgetExhausted
+from gatecheck.failures import ContractViolation
 from gatecheck.limits import AnswerLimitExceeded, TargetNotAnswering
-from gatecheck.verdicts import inconclusive, not_run
+from gatecheck.plugin.fixtures import target_for
+from gatecheck.verdicts import inconclusive, not_applicable, not_run
 
 __all__: list[str] = []
+
+
+#: How :func:`gatecheck.scenario.describe` renders an answer in a violation's ``received``.
+_DESCRIBED = re.compile(r"HTTP (\d{3}) [^:]*: (.*)", re.S)
+
+
+def _setup_missing(item: pytest.Item, exc: ContractViolation) -> str | None:
+    """Why the violation is the account's missing setup: the target refused a model configured
+    for one of the profile's roles, saying the account cannot use it."""
+    answer = _DESCRIBED.fullmatch(exc.received) if isinstance(exc.received, str) else None
+    if answer is None:
+        return None
+    profile = target_for(item.config).profile
+    return profile.missing_setup(int(answer[1]), answer[2], [m for m in profile.models.values() if m])
 
 
 def _judge(item: pytest.Item, exc: BaseException) -> None:
     if "gateway" not in getattr(item, "fixturenames", ()):
         return  # not a test of a gateway (gatecheck's own tests): an exception stays an exception
+    if isinstance(exc, ContractViolation) and (setup := _setup_missing(item, exc)):
+        not_applicable(setup)
     if isinstance(exc, TargetNotAnswering):
         item.session.shouldstop = f"gatecheck: {exc}"
         not_run(str(exc))

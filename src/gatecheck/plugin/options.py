@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from gatecheck.mock.settings import RETRY_AFTER_FORMS
 from gatecheck.profiles.roles import ROLES
 
 __all__ = ["add_options"]
@@ -80,7 +81,7 @@ def add_options(parser: pytest.Parser) -> None:
     )
     group.addoption(
         "--mock-retry-after-form",
-        choices=("seconds", "date"),
+        choices=RETRY_AFTER_FORMS,
         default="seconds",
         help="how those 429s give Retry-After: delay-seconds or an HTTP-date",
     )

@@ -7,15 +7,15 @@ load against :data:`PROFILE_SCHEMA`; ``--profile PATH.yaml`` loads a user's own.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 from typing import Any
 
 import jsonschema
-import yaml
 
+from gatecheck import files
 from gatecheck.errors import ConfigError, UnknownNameError
 from gatecheck.profiles.capabilities import CAPABILITIES
 from gatecheck.profiles.roles import ROLES
@@ -241,6 +241,23 @@ _ERRORS: dict[str, Any] = {
     },
 }
 
+#: Answers that say a scenario's own setup is missing on the account (a fallback policy, a model it
+#: cannot use), each with what to set up; read by :mod:`gatecheck.scenario.setup`.
+_SETUP_ERRORS: dict[str, Any] = {
+    "type": "array",
+    "items": {
+        "type": "object",
+        "required": ["says", "statuses", "set_up", "source"],
+        "additionalProperties": False,
+        "properties": {
+            "says": {"type": "string", "minLength": 4},  # in error.message, any case
+            "statuses": {"type": "array", "items": {"type": "integer", "minimum": 400, "maximum": 499}},
+            "set_up": {"type": "string"},  # what the user does about it, after "set up"
+            "source": {"type": "string"},  # where the vendor's wording is seen or documented
+        },
+    },
+}
+
 PROFILE_SCHEMA: dict[str, Any] = {
     "type": "object",
     "required": ["name", "title", "spec", "base_urls", "mock_prefix", "mock_flavor", "capabilities", "paths"],
@@ -272,6 +289,7 @@ PROFILE_SCHEMA: dict[str, Any] = {
         "embedding": _EMBEDDING,
         "governance": _GOVERNANCE,
         "errors": _ERRORS,
+        "setup_errors": _SETUP_ERRORS,
     },
 }
 
@@ -298,6 +316,7 @@ class Profile:
     embedding: Mapping[str, Any] | None = None
     governance: Mapping[str, Any] | None = None
     errors: Mapping[str, Any] | None = None
+    setup_errors: Sequence[Mapping[str, Any]] = ()
     source: str = ""
 
     def claims(self, capability: str) -> bool:
@@ -321,6 +340,19 @@ class Profile:
             raise UnknownNameError("error case", case, list(ERROR_CASES))
         return (self.errors or {}).get(case)
 
+    def missing_setup(self, status: int, message: str, asked: Collection[str]) -> str | None:
+        """What to set up, quoting the target, when an answer says the account lacks what a
+        scenario ``asked`` for (``setup_errors``: the status, the wording, and one of the names
+        asked must all be in it, so a gateway refusing anything else still fails); else None."""
+        lowered = message.lower()
+        if not any(name and name.lower() in lowered for name in asked):
+            return None
+        for entry in self.setup_errors:
+            if status in entry["statuses"] and entry["says"].lower() in lowered:
+                quoted = message if len(message) <= 200 else message[:200] + "…"
+                return f"set up {entry['set_up']}; the target answered HTTP {status}: {quoted}"
+        return None
+
     def model(self, role: str) -> str | None:
         """The model the suites use for ``role`` (see :data:`~gatecheck.profiles.roles.ROLES`)."""
         if role not in ROLES:
@@ -328,12 +360,24 @@ class Profile:
         return self.models.get(role)
 
 
+@cache
+def _validator() -> Any:
+    """PROFILE_SCHEMA's validator, checked and built once per process.
+
+    ``jsonschema.validate`` checks the schema against its meta-schema on every call (~60 ms of
+    CPU), and every process of a run (each xdist worker) loads a profile.
+    """
+    kind = jsonschema.validators.validator_for(PROFILE_SCHEMA)
+    kind.check_schema(PROFILE_SCHEMA)
+    return kind(PROFILE_SCHEMA)
+
+
 def _from_mapping(data: dict[str, Any], source: str) -> Profile:
-    try:
-        jsonschema.validate(data, PROFILE_SCHEMA)
-    except jsonschema.ValidationError as exc:
-        where = "/".join(str(p) for p in exc.absolute_path) or "(top level)"
-        raise ConfigError(f"profile {source} is invalid at {where}: {exc.message}") from None
+    # the error jsonschema.validate would raise: the best match among all
+    problem = jsonschema.exceptions.best_match(_validator().iter_errors(data))
+    if problem is not None:
+        where = "/".join(str(p) for p in problem.absolute_path) or "(top level)"
+        raise ConfigError(f"profile {source} is invalid at {where}: {problem.message}")
     fields = {k: v for k, v in data.items() if k != "capabilities"}
     return Profile(capabilities=frozenset(data["capabilities"]), source=source, **fields)
 
@@ -341,15 +385,9 @@ def _from_mapping(data: dict[str, Any], source: str) -> Profile:
 def load_profile(path: str | Path) -> Profile:
     """Load a user's profile file, with a readable error for every way it can be wrong."""
     path = Path(path)
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise ConfigError(f"profile file {path} does not exist") from None
-    except yaml.YAMLError as exc:
-        raise ConfigError(f"profile file {path} is not valid YAML: {exc}") from None
-    if not isinstance(data, dict):
-        raise ConfigError(f"profile file {path} must hold a mapping, not {type(data).__name__}")
-    return _from_mapping(data, str(path))
+    data = files.load_yaml(path, what="profile file", error=ConfigError)
+    mapping = files.require_mapping(data, label=f"profile file {path}", what="profile", error=ConfigError)
+    return _from_mapping(mapping, str(path))
 
 
 def available() -> list[str]:

@@ -12,7 +12,9 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-__all__ = ["write_bytes", "write_json", "write_text"]
+from gatecheck.errors import ReportWriteError
+
+__all__ = ["overwrite_in_place", "write_bytes", "write_json", "write_text"]
 
 
 def _umask() -> int:
@@ -22,7 +24,20 @@ def _umask() -> int:
 
 
 def write_bytes(path: Path, data: bytes) -> None:
-    """Replace ``path`` with ``data`` in one step, creating parent folders as needed."""
+    """Replace ``path`` with ``data`` in one step, creating parent folders as needed.
+
+    Any OS failure (disk full, a folder where the file goes, no permission) is a
+    :class:`~gatecheck.errors.ReportWriteError` naming the file: exit 2 and one line, never a
+    traceback that CI would read as the gateway's fault.
+    """
+    try:
+        _replace(path, data)
+    except OSError as exc:
+        reason = exc.strerror or type(exc).__name__
+        raise ReportWriteError(f"cannot write {path}: {reason}") from None
+
+
+def _replace(path: Path, data: bytes) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
@@ -46,3 +61,19 @@ def write_text(path: Path, text: str) -> None:
 def write_json(path: Path, data: Any) -> None:
     """Replace ``path`` with pretty, key-sorted JSON (stable diffs between runs)."""
     write_text(path, json.dumps(data, indent=2, sort_keys=True, ensure_ascii=False) + "\n")
+
+
+def overwrite_in_place(path: Path, data: bytes) -> None:
+    """Rewrite the existing ``path`` in place: the last resort when the disk takes no new file.
+
+    Not atomic, so only for the one record that must not go on saying ``running`` after a full
+    disk ended the run; truncating first frees the old blocks for the (smaller, compact) new text.
+    """
+    try:
+        with path.open("r+b") as handle:
+            handle.truncate(0)
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+    except OSError as exc:
+        raise ReportWriteError(f"cannot write {path}: {exc.strerror or type(exc).__name__}") from None

@@ -24,6 +24,7 @@ from typing import Any
 
 import yaml
 
+from gatecheck import files
 from gatecheck.errors import UsageError
 from gatecheck.reports.atomic import write_text
 from gatecheck.reports.outcomes import FAILING, GATING
@@ -72,21 +73,12 @@ def _entries(data: Any, path: Path) -> dict[str, str]:
 def load_baseline(path: str | Path) -> Baseline:
     """Read a YAML or JSON baseline; every problem names the file and the entry."""
     path = Path(path)
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise BaselineError(
-            f"baseline {path} does not exist; "
-            "create one with 'gatecheck baseline update --from reports/latest'"
-        ) from None
-    except OSError as exc:
-        raise BaselineError(f"baseline {path} cannot be read: {exc.strerror}") from None
-    try:
-        data = json.loads(text) if path.suffix.lower() == ".json" else yaml.safe_load(text)
-    except (json.JSONDecodeError, yaml.YAMLError) as exc:
-        raise BaselineError(
-            f"baseline {path} is not valid {path.suffix.lstrip('.').upper() or 'YAML'}: {exc}"
-        ) from None
+    data = files.load_data(
+        path,
+        what="baseline",
+        error=BaselineError,
+        missing_hint="create one with 'gatecheck baseline update --from reports/latest'",
+    )
     return Baseline(_entries(data, path), str(path))
 
 

@@ -16,8 +16,9 @@ from typing import Any
 
 import jsonschema
 
+from gatecheck import files
 from gatecheck.errors import UsageError
-from gatecheck.reports.atomic import write_json
+from gatecheck.reports.atomic import overwrite_in_place, write_json
 from gatecheck.reports.causes import root_causes
 from gatecheck.reports.outcomes import NO_CAPABILITY, capability_status, count, pass_rate
 
@@ -52,7 +53,7 @@ def schema() -> dict[str, Any]:
 def _problems(results: Any) -> list[str]:
     validator = jsonschema.Draft202012Validator(schema())
     problems = []
-    for error in sorted(validator.iter_errors(results), key=lambda e: list(e.absolute_path)):
+    for error in sorted(validator.iter_errors(results), key=lambda e: [str(p) for p in e.absolute_path]):
         where = "/".join(str(p) for p in error.absolute_path) or "(top level)"
         problems.append(f"{where}: {error.message}")
     return problems
@@ -68,7 +69,11 @@ def resolve_results_path(path: str | Path) -> Path:
     """A run folder (``reports/latest`` included) or a results.json file, as the file's path."""
     path = Path(path)
     if path.is_dir() and not (path / RESULTS_FILE).exists() and (path / "LATEST").is_file():
-        path = path / (path / "LATEST").read_text(encoding="utf-8").strip()  # no symlinks on this system
+        # no symlinks on this system: LATEST holds the newest run folder's name
+        name = files.read_text(path / "LATEST", error=ResultsFileError).strip()
+        if not name or "\x00" in name or Path(name).name != name:
+            raise ResultsFileError(f"{path / 'LATEST'}: does not hold a run folder's name")
+        path = path / name
     candidate = path / RESULTS_FILE if path.is_dir() else path
     if not candidate.is_file():
         where = f"no {RESULTS_FILE} in {path}" if path.is_dir() else f"{path} does not exist"
@@ -79,10 +84,7 @@ def resolve_results_path(path: str | Path) -> Path:
 def load_results(path: str | Path) -> dict[str, Any]:
     """Read and validate a results.json (given as a file or as its run folder)."""
     file = resolve_results_path(path)
-    try:
-        data = json.loads(file.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise ResultsFileError(f"{file} is not readable JSON: {exc}") from None
+    data = files.load_json(file, error=ResultsFileError)
     version = data.get("schema_version") if isinstance(data, dict) else None
     if not isinstance(version, str) or not version.startswith("1."):
         raise ResultsFileError(
@@ -136,9 +138,16 @@ def finalize(results: dict[str, Any]) -> dict[str, Any]:
     return results
 
 
-def write_results(run_dir: Path, results: dict[str, Any]) -> Path:
-    """Validate and atomically write ``run_dir/results.json``."""
+def write_results(run_dir: Path, results: dict[str, Any], *, in_place: bool = False) -> Path:
+    """Validate and atomically write ``run_dir/results.json``.
+
+    ``in_place``: rewrite the existing file, compact, when the disk takes no new one (see
+    :func:`~gatecheck.reports.atomic.overwrite_in_place`).
+    """
     validate(results)
     path = run_dir / RESULTS_FILE
-    write_json(path, results)
+    if in_place:
+        overwrite_in_place(path, json.dumps(results, sort_keys=True, separators=(",", ":")).encode("utf-8"))
+    else:
+        write_json(path, results)
     return path

@@ -19,6 +19,7 @@ Layout (one job per module):
 - ``failure_list`` every failure at the end of the output, with a command that reruns it
 - ``suite_status`` how each suite of a session ended (passed, failed, error, empty, not-run) and why
 - ``session``   the whole run, start to finish, and its exit code
+- ``interrupts`` SIGINT/SIGTERM: interrupt the run, but never the writing of its final reports
 """
 
 from __future__ import annotations

@@ -79,7 +79,14 @@ def new_results(run_id: str, started: datetime, options: RunOptions) -> dict[str
 
 def target_entry(plan: RunPlan) -> dict[str, Any]:
     target = plan.target
-    mock = {"flavor": target.profile.mock_flavor, "faults": list(plan.faults)} if target.is_mock else None
+    mock: dict[str, Any] | None = None
+    if target.is_mock:
+        mock = {"flavor": target.profile.mock_flavor, "faults": list(plan.faults)}
+        if every := plan.options.mock_rate_limit_every:
+            mock["rate_limit"] = {
+                "every": every,
+                "retry_after": plan.options.mock_retry_after_form or "seconds",
+            }
     return {
         "id": target.label,
         "label": target.label,
@@ -172,10 +179,18 @@ def shapes_section(plan: RunPlan, snapshots: list[dict[str, Any]]) -> dict[str, 
 
 def error_kind(exc: GatecheckError) -> str:
     """A short, stable name for a harness error (results.json run.error.kind)."""
-    from gatecheck.errors import BudgetExhausted, RunTimeExceeded, SpecError, TargetError, UsageError
+    from gatecheck.errors import (
+        BudgetExhausted,
+        ReportWriteError,
+        RunTimeExceeded,
+        SpecError,
+        TargetError,
+        UsageError,
+    )
     from gatecheck.limits import TargetNotAnswering
 
     for cls, kind in (
+        (ReportWriteError, "report-write"),
         (TargetNotAnswering, "target-not-answering"),
         (RunTimeExceeded, "max-duration"),
         (TargetError, "target-unreachable"),

@@ -89,11 +89,13 @@ def run_child(
     on_event: Callable[[dict[str, Any]], None],
     on_tick: Callable[[], None] = lambda: None,
     deadline: float | None = None,
+    keep_fds: tuple[int | None, ...] = (),
 ) -> ChildResult:
     """Run ``argv`` to completion, feeding each event to ``on_event`` as it is written.
 
     At ``deadline`` (a ``time.monotonic()`` value: the run's --max-duration) the process is
-    stopped, as a hung suite would otherwise hold the run forever.
+    stopped, as a hung suite would otherwise hold the run forever.  ``keep_fds`` are inherited
+    (the work folder's lock: held while the process lives, even if this one is killed).
     """
     events.touch()
     log_path.parent.mkdir(parents=True, exist_ok=True)
@@ -101,7 +103,12 @@ def run_child(
     tail = _Tail(events)
     with log_path.open("w", encoding="utf-8") as log:
         proc = subprocess.Popen(
-            argv, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL
+            argv,
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            stdin=subprocess.DEVNULL,
+            pass_fds=tuple(fd for fd in keep_fds if fd is not None),
         )
         assert proc.stdout is not None
         pump = threading.Thread(target=_pump, args=(proc.stdout, log, redactor, tail_lines), daemon=True)

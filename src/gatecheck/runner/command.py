@@ -71,6 +71,9 @@ def _target_args(plan: RunPlan) -> list[str]:
         args += ["--gatecheck-config", str(Path(plan.config.source).resolve())]
     for fault in plan.faults:
         args += ["--mock-fault", fault]
+    if options.mock_rate_limit_every:
+        args += ["--mock-rate-limit-every", str(options.mock_rate_limit_every)]
+        args += ["--mock-retry-after-form", options.mock_retry_after_form or "seconds"]
     if plan.spec_arg:
         args += ["--spec", plan.spec_arg]
     if options.operations:
@@ -137,9 +140,17 @@ def pytest_argv(
     return argv + _selection_args(plan.selection) + _target_args(plan) + _budget_args(plan)
 
 
-def child_env(limits: Limits | None = None) -> dict[str, str]:
-    """The environment for a suite process: ours, minus an outer pytest's, with autoload off."""
+def child_env(limits: Limits | None = None, *, tmp: Path | None = None) -> dict[str, str]:
+    """The environment for a suite process: ours, minus an outer pytest's, with autoload off.
+
+    ``tmp`` becomes the process's TMPDIR: the mock's sqlite files, budget and rate-limit folders
+    then live in the run's private work folder, removed with it even when a signal killed the
+    process before it could clean up.
+    """
     env = {k: v for k, v in os.environ.items() if not k.startswith(("PYTEST_XDIST_", "PYTEST_CURRENT_TEST"))}
+    if tmp is not None:
+        tmp.mkdir(parents=True, exist_ok=True)
+        env["TMPDIR"] = str(tmp)
     if limits is not None:
         env[LIMITS_ENV] = limits.to_env()
     env["PYTEST_DISABLE_PLUGIN_AUTOLOAD"] = "1"

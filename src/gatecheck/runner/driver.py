@@ -93,7 +93,8 @@ class _Session:
         try:
             result = run_child(
                 argv,
-                env=child_env(self.plan.limits),
+                env=child_env(self.plan.limits, tmp=self.run.workdir.temp),
+                keep_fds=(self.run.workdir.lock_fd,),
                 deadline=self.run.deadline,
                 events=events,
                 log_path=self.run.run_dir / "logs" / f"{tag}.log",

@@ -61,6 +61,8 @@ class RunOptions:
     allow_writes: bool | None = None
     mock_flavor: str | None = None
     mock_faults: list[str] = field(default_factory=list)
+    mock_rate_limit_every: int | None = None  # every Nth inference request answered 429 first
+    mock_retry_after_form: str | None = None  # seconds | date: how those 429s give Retry-After
     shard: str | None = None
     examples: int | None = None
     config: str | None = None
@@ -208,7 +210,23 @@ def _profile(options: RunOptions, config: Config) -> str | None:
     return options.profile or flavor
 
 
+def _mock_flags(options: RunOptions) -> list[tuple[str, object]]:
+    """The flags that only the built-in mock can obey, with their values (falsy: not given)."""
+    return [
+        ("--mock-flavor", options.mock_flavor),
+        ("--mock-fault", options.mock_faults),
+        ("--mock-rate-limit-every", options.mock_rate_limit_every),
+        ("--mock-retry-after-form", options.mock_retry_after_form),
+    ]
+
+
 def _check_mock_flags(options: RunOptions, target: Target) -> None:
+    if options.mock_retry_after_form and not options.mock_rate_limit_every:
+        raise UsageError(
+            "--mock-retry-after-form only shapes the 429s of --mock-rate-limit-every N; give both or neither"
+        )
+    if options.mock_rate_limit_every is not None and options.mock_rate_limit_every < 1:
+        raise UsageError(f"--mock-rate-limit-every must be at least 1, not {options.mock_rate_limit_every}")
     if target.is_mock:
         flavor = options.mock_flavor
         if flavor and target.profile.mock_flavor != flavor:
@@ -217,11 +235,7 @@ def _check_mock_flags(options: RunOptions, target: Target) -> None:
                 f"(whose mock flavor is {target.profile.mock_flavor}); give one or the other"
             )
         return
-    given = [
-        flag
-        for flag, value in (("--mock-flavor", options.mock_flavor), ("--mock-fault", options.mock_faults))
-        if value
-    ]
+    given = [flag for flag, value in _mock_flags(options) if value]
     if given:
         raise UsageError(
             f"{' and '.join(given)} only apply to the built-in mock, but the target is {target.url}"

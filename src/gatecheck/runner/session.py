@@ -11,12 +11,7 @@ failures, 1 conformance failures, 2 harness or usage error.
 from __future__ import annotations
 
 import os
-import shutil
-import signal
-import tempfile
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -24,23 +19,26 @@ from typing import Any, TextIO
 
 from gatecheck.budget import Budget
 from gatecheck.config import Config, load_config
-from gatecheck.errors import GatecheckError, RunTimeExceeded, UsageError
+from gatecheck.errors import GatecheckError, ReportWriteError, RunTimeExceeded, UsageError
 from gatecheck.limits import TargetNotAnswering
 from gatecheck.redact import Redactor, default_redactor, url_secrets
 from gatecheck.reports import outcomes
 from gatecheck.reports.baseline import apply_baseline
 from gatecheck.reports.history import append_history, history_entry
 from gatecheck.reports.markdown import verdict_line
+from gatecheck.reports.results import RESULTS_FILE, finalize, write_results
 from gatecheck.reports.writer import update_latest, write_reports
 from gatecheck.runner import assemble
 from gatecheck.runner.driver import run_sessions
 from gatecheck.runner.failure_list import failure_listing
+from gatecheck.runner.interrupts import EXIT_INTERRUPTED, Interruptions
 from gatecheck.runner.plan import RunOptions, RunPlan, build_plan, report_root
 from gatecheck.runner.probe import probe
 from gatecheck.runner.progress import Progress, summary_table
 from gatecheck.runner.records import SuiteRecorder
+from gatecheck.runner.workdir import WorkDir
 
-__all__ = ["EXIT_ERROR", "EXIT_FAILURES", "EXIT_OK", "execute"]
+__all__ = ["EXIT_ERROR", "EXIT_FAILURES", "EXIT_INTERRUPTED", "EXIT_OK", "execute"]
 
 EXIT_OK, EXIT_FAILURES, EXIT_ERROR = 0, 1, 2
 
@@ -50,19 +48,24 @@ class _Run:
     """The mutable state of one run; ``results`` is what gets written.
 
     ``work`` is a private temporary folder outside the report folder: event files, pytest's raw
-    JUnit and allure-pytest's unredacted results live there, so nothing in the run folder ever
-    holds a secret, even if this process is killed.
+    JUnit and allure-pytest's results live there (masked as written, see
+    :mod:`gatecheck.plugin.redaction`); a killed run's folder is swept by the next run
+    (:mod:`gatecheck.runner.workdir`).
     """
 
     run_dir: Path
     results: dict[str, Any]
     redactor: Redactor
-    work: Path = field(default_factory=lambda: Path(tempfile.mkdtemp(prefix="gatecheck-run-")))
+    workdir: WorkDir = field(default_factory=WorkDir.create)
     plan: RunPlan | None = None
     budget: Budget | None = None
     deadline: float | None = None  # time.monotonic() at which --max-duration ends the run
     recorders: list[SuiteRecorder] = field(default_factory=list)
     junit_parts: dict[tuple[str, str], Path] = field(default_factory=dict)
+
+    @property
+    def work(self) -> Path:
+        return self.workdir.path
 
     def assemble_tests(self) -> None:
         tests = [record for recorder in self.recorders for record in recorder.records()]
@@ -142,25 +145,15 @@ def _verdict(run: _Run) -> int:
     return code
 
 
-@contextmanager
-def _sigterm_as_interrupt() -> Iterator[None]:
-    """CI cancels jobs with SIGTERM; treat it like Ctrl-C so the reports still get written."""
-
-    def handler(signum: int, frame: object) -> None:
-        raise KeyboardInterrupt
-
-    try:
-        previous = signal.signal(signal.SIGTERM, handler)
-    except ValueError:  # not the main thread (embedded use): leave signals alone
-        yield
-        return
-    try:
-        yield
-    finally:
-        signal.signal(signal.SIGTERM, previous)
+def _settle_unfinished(run: _Run, status: str) -> None:
+    """A suite still ``running`` when the run ends did not finish: say so, never leave it running."""
+    for suite in run.results["suites"]:
+        if suite["status"] == "running":
+            suite.update(status="error", error=f"the run ended ({status}) before this suite finished")
 
 
 def _finish(run: _Run, started: float, exit_code: int, status: str) -> dict[str, Any]:
+    _settle_unfinished(run, status)
     meta = run.results["run"]
     meta.update(
         status=status,
@@ -183,12 +176,43 @@ def _finish(run: _Run, started: float, exit_code: int, status: str) -> dict[str,
         run.results["shapes"] = assemble.shapes_section(
             run.plan, [s for r in run.recorders for s in r.shapes]
         )
-    clean = run.checkpoint(final=True)
     root = run.run_dir.parent
-    update_latest(root, run.run_dir)
-    append_history(root, history_entry(clean, run.run_dir.name))
-    shutil.rmtree(run.work, ignore_errors=True)
+    try:
+        clean = run.checkpoint(final=True)
+        update_latest(root, run.run_dir)
+        append_history(root, history_entry(clean, run.run_dir.name))
+    except ReportWriteError as exc:
+        _record_write_failure(run, exc)
+        raise
+    finally:  # even when a report cannot be written (disk full), the work folder goes
+        run.workdir.remove()
     return clean
+
+
+def _record_write_failure(run: _Run, exc: ReportWriteError) -> None:
+    """The run ends in error (exit 2); results.json says so if the disk still takes that much.
+
+    ``latest`` moves only once results.json is final: it must never point at a run that says
+    ``running``.
+    """
+    message = run.redactor.text(str(exc))
+    run.results["run"].update(
+        status="error",
+        exit_code=EXIT_ERROR,
+        verdict="error",
+        error={"kind": "report-write", "message": message},
+    )
+    clean = run.redactor.data(finalize(run.results))
+    try:
+        try:
+            write_results(run.run_dir, clean)
+        except ReportWriteError:
+            if not (run.run_dir / RESULTS_FILE).is_file():
+                raise
+            write_results(run.run_dir, clean, in_place=True)  # the disk takes no new file
+        update_latest(run.run_dir.parent, run.run_dir)
+    except ReportWriteError:
+        pass  # nothing more can be written; the one line on stderr is the record
 
 
 def _load(options: RunOptions) -> tuple[Config | None, GatecheckError | None]:
@@ -198,8 +222,33 @@ def _load(options: RunOptions) -> tuple[Config | None, GatecheckError | None]:
         return None, exc
 
 
-def execute(options: RunOptions, *, out: TextIO, err: TextIO, interactive: bool | None = None) -> int:
-    """Run the suites as ``options`` say, write the reports, print the summary; return the exit code."""
+def execute(
+    options: RunOptions,
+    *,
+    out: TextIO,
+    err: TextIO,
+    interactive: bool | None = None,
+    interruptions: Interruptions | None = None,
+) -> int:
+    """Run the suites as ``options`` say, write the reports, print the summary; return the exit code.
+
+    SIGINT and SIGTERM stop the run as *interrupted* (``KeyboardInterrupt`` leaves this function
+    once the reports say so).  ``interruptions`` is the caller's policy when it installed one (the
+    CLI, which ignores both signals once the exit code is decided); otherwise one is installed
+    for the call and the previous handlers are put back at its end.
+    """
+    policy = interruptions or Interruptions()
+    installed = interruptions is None and policy.install()
+    try:
+        return _execute(options, out=out, err=err, interactive=interactive, interruptions=policy)
+    finally:
+        if installed:
+            policy.restore()
+
+
+def _execute(
+    options: RunOptions, *, out: TextIO, err: TextIO, interactive: bool | None, interruptions: Interruptions
+) -> int:
     started, started_at = time.monotonic(), datetime.now(UTC)
     config, config_error = _load(options)
     run_id = assemble.new_run_id(started_at)
@@ -211,41 +260,50 @@ def execute(options: RunOptions, *, out: TextIO, err: TextIO, interactive: bool 
             f"cannot create the report folder {run_dir}: {exc.strerror}; pick another --report-dir"
         ) from None
     run = _Run(run_dir, assemble.new_results(run_id, started_at, options), Redactor(default_redactor.secrets))
-    for name in (options.api_key_env, options.management_key_env):
-        run.redactor.add(os.environ.get(name or ""))
-    for secret in url_secrets(options.target):  # before anything is written: the command line
-        run.redactor.add(secret)
-    progress = Progress(err, interactive=interactive)
     exit_code, status = EXIT_ERROR, "error"
     try:
-        with _sigterm_as_interrupt():
-            if config_error or config is None:
-                raise config_error or GatecheckError("config could not be loaded")
-            plan = _prepare(run, options, config)
-            if plan.max_duration is not None:
-                run.deadline = started + plan.max_duration
-            run.checkpoint()
-            if not plan.target.is_mock:
-                assert plan.target.url is not None
-                probe(plan.target.url, plan.timeout, budget=run.budget)
-            try:
-                run_sessions(run, progress)
-            finally:
-                progress.close()
-            stop_early(run)
-            run.assemble_tests()
-            exit_code, status = _verdict(run), "complete"
+        for name in (options.api_key_env, options.management_key_env):
+            run.redactor.add(os.environ.get(name or ""))
+        for secret in url_secrets(options.target):  # before anything is written: the command line
+            run.redactor.add(secret)
+        progress = Progress(err, interactive=interactive)
+        if config_error or config is None:
+            raise config_error or GatecheckError("config could not be loaded")
+        plan = _prepare(run, options, config)
+        if plan.max_duration is not None:
+            run.deadline = started + plan.max_duration
+        run.checkpoint()
+        if not plan.target.is_mock:
+            assert plan.target.url is not None
+            probe(plan.target.url, plan.timeout, budget=run.budget)
+        try:
+            run_sessions(run, progress)
+        finally:
+            progress.close()
+        stop_early(run)
+        run.assemble_tests()
+        exit_code, status = _verdict(run), "complete"
+        interruptions.hold()
     except GatecheckError as exc:
+        interruptions.hold()
         run.results["run"]["error"] = {
             "kind": assemble.error_kind(exc),
             "message": run.redactor.text(str(exc)),
         }
+    except OSError as exc:  # the disk filled up under a log or an event file, a folder vanished...
+        interruptions.hold()
+        where = f"{exc.filename}: " if exc.filename else ""
+        run.results["run"]["error"] = {
+            "kind": "io",
+            "message": run.redactor.text(f"{where}{exc.strerror or type(exc).__name__}"),
+        }
     except KeyboardInterrupt:
+        interruptions.hold()
         run.results["run"]["error"] = {
             "kind": "interrupted",
             "message": "the run was interrupted before it finished",
         }
-        _finish(run, started, EXIT_ERROR, "interrupted")
+        _finish(run, started, EXIT_INTERRUPTED, "interrupted")
         raise
     clean = _finish(run, started, exit_code, status)
     if clean["suites"]:

@@ -42,6 +42,13 @@ Keys and catalog (:mod:`gatecheck.scenario.keys`, :mod:`gatecheck.scenario.catal
     json_pointer(document, "/data/key") -> Any                             # KeyError if absent
     model_record(client, profile, model_id) -> dict                        # entry of GET models
 
+Setup the account lacks (:mod:`gatecheck.scenario.setup`): "not applicable: set up …", quoting
+the target, when its answer says a policy or model the scenario named is missing there::
+
+    skip_if_setup_missing(profile, response, asked=[policy, model, ...])
+    missing_setup(profile, status, message, asked) -> reason | None
+    error_text(response) -> str                                            # error.message
+
 Beside this module, ``suites/conftest.py`` gives every suite the fixtures ``chat_path``,
 ``chat_op``, ``upstream_failure(failure, *, model=None, count=None)`` (the mock's fault plan;
 skipped on real gateways) and ``paced_streams``; ``tests/suites/conftest.py`` gives gatecheck's
@@ -76,6 +83,7 @@ from gatecheck.scenario.responses import (
     operation,
     require,
 )
+from gatecheck.scenario.setup import error_text, missing_setup, skip_if_setup_missing
 
 __all__ = [
     "DEFAULT_PROMPT",
@@ -94,14 +102,17 @@ __all__ = [
     "describe",
     "dig",
     "embedding_request",
+    "error_text",
     "eventually",
     "expect_documented_refusal",
     "expect_status",
     "json_body",
     "json_object",
     "json_pointer",
+    "missing_setup",
     "model_record",
     "operation",
     "require",
+    "skip_if_setup_missing",
     "tool_request",
 ]

@@ -29,6 +29,11 @@ class CreatedKey:
     value: str
     record: dict[str, Any]
 
+    def __repr__(self) -> str:
+        # tracebacks and assertion messages print reprs: never the key, whatever its shape
+        # (the record may hold it too: Requesty's create answer is the record)
+        return f"CreatedKey(id={self.id!r}, value=<masked>, record=<{len(self.record)} fields>)"
+
 
 def json_pointer(document: Any, pointer: str) -> Any:
     """RFC 6901 lookup; ``""`` is the whole document. Raises KeyError naming the pointer."""

@@ -33,7 +33,9 @@ def openapi_version(document: Mapping[str, Any], *, source: str) -> Literal["3.0
 
 def iter_operations(document: Mapping[str, Any]) -> Iterator[tuple[str, str, dict[str, Any]]]:
     """Yield ``(METHOD, path, operation)`` in document order, skipping path-level fields."""
-    paths = document.get("paths") or {}
+    paths = document.get("paths")
+    if not isinstance(paths, Mapping):
+        return
     for path, item in paths.items():
         if not isinstance(item, Mapping):
             continue

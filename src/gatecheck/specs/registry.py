@@ -15,15 +15,15 @@ import functools
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 from gatecheck._paths import project_dir
-from gatecheck.errors import SpecInvalidError, SpecLoadError, UnknownNameError
+from gatecheck.errors import HarnessBug, SpecInvalidError, SpecLoadError, UnknownNameError
 from gatecheck.specs.compose import SpecFormat, apply_overlays, read_source
 from gatecheck.specs.loader import read_mapping
 from gatecheck.specs.oas import iter_operations
 from gatecheck.specs.repair import broken_operations, repair
-from gatecheck.specs.validation import Problem, validate_openapi
+from gatecheck.specs.validation import SHAPE_ERRORS, Problem, structure_problems, validate_openapi
 
 __all__ = ["LoadedSpec", "SpecInfo", "available", "find_spec", "load_spec"]
 
@@ -134,7 +134,9 @@ def load_spec(name_or_path: str, *, strict: bool = False) -> LoadedSpec:
     info = find_spec(name_or_path)
     raw, document, repaired, problems = _compose(info.format, info.source_path.resolve(), _stamp(info))
     if strict and (repaired or problems):
-        _refuse(info.source_path, [p for p, _ in repaired] + list(problems))
+        _refuse(
+            info.source_path, [f"{p.location}: {p.message}" for p in (*(p for p, _ in repaired), *problems)]
+        )
     info_field = document.get("info")
     meta: Mapping[str, Any] = info_field if isinstance(info_field, Mapping) else {}
     return LoadedSpec(
@@ -172,16 +174,22 @@ def _compose(
     raw = read_source(source, spec_format)
     document = apply_overlays(raw, [Path(path) for path, _ in stamp[1:]])
     found = validate_openapi(document, label=str(source))
-    fixed = repair(document, found)
+    try:
+        fixed = repair(document, found)
+    except SHAPE_ERRORS as exc:
+        # repairs assume the shape the OpenAPI schema gives; a document far from it is refused
+        if shape := structure_problems(document, label=str(source)):
+            _refuse(source, shape, "not valid OpenAPI, and too far from its shape to repair")
+        raise HarnessBug(f"repairing the spec {source}", exc) from None
     return raw, fixed.document, fixed.repaired, fixed.remaining
 
 
-def _refuse(source: Path, problems: list[Problem]) -> None:
-    shown = "; ".join(f"{p.location}: {p.message}" for p in problems[:_SHOWN_PROBLEMS])
+def _refuse(source: Path, problems: list[str], why: str = "not valid OpenAPI (--strict)") -> NoReturn:
+    """Refuse the spec: under --strict for any problem, always when its shape is too far off to repair."""
+    shown = "; ".join(problems[:_SHOWN_PROBLEMS])
     more = f" (and {len(problems) - _SHOWN_PROBLEMS} more)" if len(problems) > _SHOWN_PROBLEMS else ""
     raise SpecInvalidError(
-        f"{source}: not valid OpenAPI (--strict): {shown}{more}; "
-        f"run 'gatecheck specs lint {source}' for all problems"
+        f"{source}: {why}: {shown}{more}; run 'gatecheck specs lint {source}' for all problems"
     )
 
 

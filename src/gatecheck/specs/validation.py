@@ -37,11 +37,14 @@ from openapi_schema_validator import OAS30Validator
 from referencing import Registry
 from referencing.jsonschema import DRAFT4, DRAFT202012
 
-from gatecheck.errors import SpecInvalidError
+from gatecheck.errors import HarnessBug, SpecInvalidError
 from gatecheck.specs.oas import iter_operations, openapi_version
 from gatecheck.specs.pointers import Parts, pointer, resolve_pointer
 
-__all__ = ["Problem", "validate_openapi"]
+__all__ = ["SHAPE_ERRORS", "Problem", "structure_problems", "validate_openapi"]
+
+#: What code that walks a document raises where a mapping holds a list, a number a mapping...
+SHAPE_ERRORS = (AttributeError, TypeError, KeyError, IndexError, ValueError)
 
 _MAX_MESSAGE = 240
 _MAX_VALUE = 60
@@ -74,10 +77,17 @@ def validate_openapi(document: Mapping[str, Any], *, label: str) -> tuple[Proble
     except SpecInvalidError as exc:
         return (Problem("error", label, str(exc).removeprefix(f"{label}: "), "openapi-version"),)
     text = json.dumps(document, sort_keys=True, default=str)
-    found = _validate_cached(hashlib.sha256(text.encode()).hexdigest(), version, _Frozen(document))
+    try:
+        found = _validate_cached(hashlib.sha256(text.encode()).hexdigest(), version, _Frozen(document))
+        warnings = _nullable(document) if version != "3.0" else []
+    except SHAPE_ERRORS as exc:
+        # The semantic checks assume the shape the OpenAPI schema gives; where the document
+        # breaks it, the schema's own complaints are the problems to report.
+        found, warnings = tuple(_structure(document, version)), []
+        if not found:
+            raise HarnessBug(f"checking the spec {label}", exc) from None
     problems = [Problem("error", f"{label} #{where}", message, rule, where) for where, message, rule in found]
-    if version != "3.0":
-        problems += [Problem("warning", f"{label} #{w}", m, r, w) for w, m, r in _nullable(document)]
+    problems += [Problem("warning", f"{label} #{w}", m, r, w) for w, m, r in warnings]
     return tuple(problems)
 
 
@@ -142,6 +152,12 @@ def _oas_validator(version: str) -> Any:
 @functools.cache
 def _meta_validator() -> Any:
     return jsonschema_rs.Draft202012Validator({"$ref": _META_2020})
+
+
+def structure_problems(document: Mapping[str, Any], *, label: str) -> list[str]:
+    """Where ``document`` breaks the OpenAPI schema itself (wrong types, missing fields), one line each."""
+    version = openapi_version(document, source=label)
+    return [f"#{where}: {message}" for where, message, _ in _structure(document, version)]
 
 
 def _structure(document: Mapping[str, Any], version: str) -> list[_Found]:

@@ -14,6 +14,7 @@ import struct
 import time
 from collections.abc import Collection
 
+from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import Response
 
@@ -35,7 +36,7 @@ from gatecheck.mock.inference.guard import admit
 from gatecheck.mock.inference.options import route_request
 from gatecheck.mock.inference.render import Meta, json_response
 from gatecheck.mock.inference.routing import route
-from gatecheck.mock.inference.usage import account, cost_fields, usage_of
+from gatecheck.mock.inference.usage import EMBEDDINGS, account, cost_fields, reported_counts, usage_of
 
 __all__ = ["embeddings", "vector"]
 
@@ -48,8 +49,9 @@ def vector(model: str, text: str, size: int) -> list[float]:
     return [x / norm for x in raw]
 
 
-def _inputs(body: Fields, faults: Collection[str] = ()) -> list[str]:
-    """A string or an array of strings (the form both vendors document), none empty."""
+def _inputs(body: Fields, faults: Collection[str] = (), limit: int | None = None) -> list[str]:
+    """A string or an array of strings (the form both vendors document), none empty, at most
+    ``limit`` of them: a small body of many short inputs must not make a huge answer."""
     value = body.value("input")
     if value is None:
         bad("input", "is required")
@@ -61,6 +63,8 @@ def _inputs(body: Fields, faults: Collection[str] = ()) -> list[str]:
         return value
     if not isinstance(value, list) or not value:
         bad("input", "must be a non-empty string or a non-empty array of strings")
+    if limit is not None and len(value) > limit:
+        bad("input", f"must have at most {limit} items, not {len(value)}")
     for i, item in enumerate(value):
         if not isinstance(item, str) or not item:
             bad(f"input[{i}]", "must be a non-empty string")
@@ -77,7 +81,7 @@ async def embeddings(ctx: Context, request: Request) -> Response:
     started = time.perf_counter()
     principal = admit(ctx, request)
     body = await read_request(ctx, request, "/embeddings")
-    texts = _inputs(body, ctx.faults)
+    texts = _inputs(body, ctx.faults, ctx.settings.max_embedding_inputs)
     fmt = body.string("encoding_format") or "float"
     if fmt not in ("float", "base64"):
         bad("encoding_format", "must be float or base64")
@@ -89,15 +93,16 @@ async def embeddings(ctx: Context, request: Request) -> Response:
         bad("dimensions", f"must be at most {full} for {routed.model.id}")
     used = sum(tokens.count(t) for t in texts)
     meta = Meta.new(ctx, routed, prefix="emb-")
-    vectors = _vectors(ctx, body, routed.model.id, texts, full, wanted)
+    # a large answer is built off the event loop: other clients (and /_mock/health) are served meanwhile
+    vectors = await run_in_threadpool(_vectors, ctx, body, routed.model.id, texts, full, wanted)
     data = [{"object": "embedding", "index": i, "embedding": _encode(v, fmt)} for i, v in enumerate(vectors)]
     spent = usage_of(routed, generation_id=meta.id, prompt=used, started=started, endpoint="embeddings")
     await account(ctx, principal, spent)
-    usage = {"prompt_tokens": used, "total_tokens": used, **cost_fields(ctx.faults, routed, used)}
+    usage = {**reported_counts(ctx.faults, EMBEDDINGS, used), **cost_fields(ctx.faults, routed, used)}
     answer = {"id": meta.id, "object": "list", "data": data, "model": routed.reported_model, "usage": usage}
     if NO_USAGE_ON_EMBEDDINGS.on(ctx.faults):
         del answer["usage"]
-    return json_response(answer)
+    return await run_in_threadpool(json_response, answer)
 
 
 def _vectors(

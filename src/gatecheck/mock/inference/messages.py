@@ -7,7 +7,8 @@ The stream is Anthropic's: message_start, content_block_start, ping, content_blo
 content_block_stop, message_delta, message_stop; an upstream cut mid-stream ends with an
 ``error`` event.  ``messages-bad-stop-reason`` applies in :func:`_stop_reason`,
 ``messages-events-out-of-order`` in :func:`_frames`, the other ``messages-*`` faults where
-:func:`messages` assembles the answer.
+:func:`messages` assembles the answer; ``max-tokens-ignored`` in :func:`_spec` and the token-count
+faults in :func:`_usage`, which plain answers and the stream's message_delta share.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from starlette.responses import Response
 
 from gatecheck.mock.accounts import Principal, UsageRecord
 from gatecheck.mock.faults import (
+    MAX_TOKENS_IGNORED,
     MESSAGES_BAD_STOP_REASON,
     MESSAGES_CONTENT_NOT_BLOCKS,
     MESSAGES_EVENTS_OUT_OF_ORDER,
@@ -43,7 +45,14 @@ from gatecheck.mock.inference.options import (
 from gatecheck.mock.inference.render import Meta, json_response
 from gatecheck.mock.inference.routing import route
 from gatecheck.mock.inference.streaming import SSEEncoder, sse_response
-from gatecheck.mock.inference.usage import account, account_now, cost_fields, usage_of
+from gatecheck.mock.inference.usage import (
+    MESSAGES,
+    account,
+    account_now,
+    cost_fields,
+    reported_counts,
+    usage_of,
+)
 
 __all__ = ["messages"]
 
@@ -121,7 +130,7 @@ def _choice(body: Fields, tools: tuple[FunctionTool, ...]) -> tuple[str, str | N
     return _CHOICE[kind], name
 
 
-def _spec(body: Fields) -> Spec:
+def _spec(body: Fields, faults: Collection[str] = ()) -> Spec:
     key, question, result, used = _conversation(body)
     tools, web = _tools(body)
     choice, forced = _choice(body, tools)
@@ -131,7 +140,7 @@ def _spec(body: Fields) -> Spec:
         prompt_tokens=used,
         tool_output=result,
         seed=sampling(body),
-        max_tokens=body.integer("max_tokens", minimum=1),
+        max_tokens=None if MAX_TOKENS_IGNORED.on(faults) else body.integer("max_tokens", minimum=1),
         stop=stop_sequences(body, "stop_sequences"),
         tools=tools,
         tool_choice=choice,
@@ -156,9 +165,9 @@ def _stop_reason(answer: Answer, faults: Collection[str] = ()) -> str:
 
 
 def _usage(ctx: Context, meta: Meta, spec: Spec, answer: Answer) -> dict[str, Any]:
+    """The usage of the answer and of the stream's message_delta: the token-count faults reach both."""
     return {
-        "input_tokens": spec.prompt_tokens,
-        "output_tokens": answer.completion_tokens,
+        **reported_counts(ctx.faults, MESSAGES, spec.prompt_tokens, answer.completion_tokens),
         "cache_creation_input_tokens": 0,
         "cache_read_input_tokens": 0,
         # the rest of OpenRouter's official AnthropicUsage (all required): nothing cached or tooled
@@ -234,7 +243,7 @@ async def messages(ctx: Context, request: Request) -> Response:
     request.state.error_style = "anthropic"  # errors as OpenRouter's AnthropicMessagesErrorResponse
     principal: Principal = admit(ctx, request)
     body = await read_request(ctx, request, "/messages")
-    spec = _spec(body)
+    spec = _spec(body, ctx.faults)
     stream = bool(body.boolean("stream"))
     routed = await route(ctx, principal, route_request(ctx, body, use_default=False), streaming=stream)
     answer = generate(spec)

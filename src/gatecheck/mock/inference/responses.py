@@ -18,6 +18,8 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from gatecheck.mock.faults import (
+    FINISH_REASON_NOT_LENGTH,
+    MAX_TOKENS_IGNORED,
     RESPONSES_BAD_FUNCTION_ARGS,
     RESPONSES_MISSING_OUTPUT,
     RESPONSES_SCHEMA_IGNORED,
@@ -37,7 +39,7 @@ from gatecheck.mock.inference.options import (
 )
 from gatecheck.mock.inference.render import Meta, json_response
 from gatecheck.mock.inference.routing import RouteRequest, route
-from gatecheck.mock.inference.usage import account, cost_fields, usage_of
+from gatecheck.mock.inference.usage import RESPONSES, account, cost_fields, reported_counts, usage_of
 
 __all__ = ["ResponsesRequest", "response_object", "responses"]
 
@@ -163,7 +165,7 @@ def parse_responses(ctx: Context, body: Fields) -> ResponsesRequest:
         prompt_tokens=used,
         tool_output=output,
         seed=sampling(body),
-        max_tokens=limit,
+        max_tokens=None if MAX_TOKENS_IGNORED.on(ctx.faults) else limit,
         tools=tools,
         tool_choice=choice,
         forced=forced,
@@ -218,18 +220,21 @@ def output_items(
 
 
 def response_object(ctx: Context, meta: Meta, req: ResponsesRequest, answer: Answer | None) -> dict[str, Any]:
-    """The Response; ``answer=None`` gives the in-progress shell streams start with."""
-    incomplete = answer is not None and answer.finish_reason == "length"
+    """The Response; ``answer=None`` gives the in-progress shell streams start with.
+
+    Plain and streamed answers share it, so the token-count faults and ``finish-reason-not-length``
+    (a cut answer that claims to be complete) reach both.
+    """
+    cut = answer is not None and answer.finish_reason == "length"
+    incomplete = cut and not FINISH_REASON_NOT_LENGTH.on(ctx.faults)
     status = "in_progress" if answer is None else "incomplete" if incomplete else "completed"
     usage = None
     if answer is not None:
         prompt, completion = req.spec.prompt_tokens, answer.completion_tokens
         usage = {
-            "input_tokens": prompt,
+            **reported_counts(ctx.faults, RESPONSES, prompt, completion),
             "input_tokens_details": {"cached_tokens": 0},
-            "output_tokens": completion,
             "output_tokens_details": {"reasoning_tokens": 0},
-            "total_tokens": prompt + completion,
             **cost_fields(ctx.faults, meta.routed, prompt, completion),
         }
     return {

@@ -2,8 +2,10 @@
 
 :func:`cost_fields` is the one place the cost faults apply (``omit-usage-cost``,
 ``wrong-cost``, ``fallback-cost-at-primary-price``); every API's usage block takes its
-``cost`` from it.  :func:`chat_usage` is where the token-count faults bend a plain answer's
-counts (``usage-total-mismatch``, ``negative-token-count``, ``fractional-token-count``).
+``cost`` from it.  :func:`reported_counts` is where the token-count faults bend the counts an
+answer reports (``usage-total-mismatch``, ``negative-token-count``, ``fractional-token-count``),
+for every API's usage block by its own field names (:data:`CHAT`, :data:`RESPONSES`,
+:data:`MESSAGES`, :data:`EMBEDDINGS`).
 :func:`account` records the true catalog cost (:func:`usage_of`) with the management plane,
 whatever the reported one says, so a cost fault breaks exactly the reported field and nothing
 else.
@@ -13,6 +15,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Collection
+from dataclasses import dataclass
 
 from gatecheck.mock.accounts import Principal, UsageRecord
 from gatecheck.mock.faults import (
@@ -27,7 +30,34 @@ from gatecheck.mock.inference.context import Context
 from gatecheck.mock.inference.guard import ANONYMOUS
 from gatecheck.mock.inference.routing import Routed
 
-__all__ = ["account", "account_now", "chat_usage", "cost_fields", "usage_of"]
+__all__ = [
+    "CHAT",
+    "EMBEDDINGS",
+    "MESSAGES",
+    "RESPONSES",
+    "CountNames",
+    "account",
+    "account_now",
+    "chat_usage",
+    "cost_fields",
+    "reported_counts",
+    "usage_of",
+]
+
+
+@dataclass(frozen=True)
+class CountNames:
+    """An API's names for its input, output and total token counts (None: the API has no such count)."""
+
+    input: str
+    output: str | None
+    total: str | None
+
+
+CHAT = CountNames("prompt_tokens", "completion_tokens", "total_tokens")
+RESPONSES = CountNames("input_tokens", "output_tokens", "total_tokens")
+MESSAGES = CountNames("input_tokens", "output_tokens", None)
+EMBEDDINGS = CountNames("prompt_tokens", None, "total_tokens")
 
 
 def cost_fields(
@@ -43,18 +73,22 @@ def cost_fields(
     return {"cost": cost}
 
 
-def _reported_counts(faults: Collection[str], prompt: int, completion: int) -> dict[str, float]:
-    """The counts a plain answer reports: true, unless a token-count fault bends them.
+def reported_counts(
+    faults: Collection[str], names: CountNames, prompt: int, completion: int = 0
+) -> dict[str, float]:
+    """The counts an answer reports under ``names``: true, unless a token-count fault bends them.
 
     Each fault breaks one point only: a negative or fractional count still adds up.
     """
-    reported: dict[str, float] = {"prompt_tokens": prompt, "completion_tokens": completion}
-    if NEGATIVE_TOKEN_COUNT.on(faults):
-        reported["prompt_tokens"] = -prompt
-    if FRACTIONAL_TOKEN_COUNT.on(faults):
-        reported["completion_tokens"] = completion + 0.5
-    total = reported["prompt_tokens"] + reported["completion_tokens"]
-    return {**reported, "total_tokens": total + 1 if USAGE_TOTAL_MISMATCH.on(faults) else total}
+    counted: float = -prompt if NEGATIVE_TOKEN_COUNT.on(faults) else prompt
+    reported: dict[str, float] = {names.input: counted}
+    if names.output:
+        output: float = completion + 0.5 if FRACTIONAL_TOKEN_COUNT.on(faults) else completion
+        reported[names.output] = output
+        counted += output
+    if names.total:
+        reported[names.total] = counted + 1 if USAGE_TOTAL_MISMATCH.on(faults) else counted
+    return reported
 
 
 def chat_usage(
@@ -65,14 +99,7 @@ def chat_usage(
     The token-count faults apply to plain answers only: the stream's usage chunk has its own
     check and its own faults.
     """
-    if plain:
-        counts = _reported_counts(faults, prompt, completion)
-    else:
-        counts = {
-            "prompt_tokens": prompt,
-            "completion_tokens": completion,
-            "total_tokens": prompt + completion,
-        }
+    counts = reported_counts(faults if plain else (), CHAT, prompt, completion)
     return {
         **counts,
         **cost_fields(faults, routed, prompt, completion),

@@ -46,4 +46,4 @@ class Context:
         return ID_FORMATS[self.settings.flavor]()
 
     def new_key_value(self) -> str:
-        return generate_key()
+        return generate_key(self.settings.key_prefix)
