@@ -2,7 +2,7 @@
 
 A suite run in a fresh ``python -m pytest`` pays about 1.4 CPU-seconds before its first test:
 the interpreter, pytest's configuration, and the import (with assertion rewriting) of every
-gatecheck module, because gatecheck is a pytest plugin.  About 150 runs in the tests made that
+gatecheck module, because gatecheck is a pytest plugin.  About 200 runs in the tests made that
 most of the suite's time.  A fork server pays it once: this module, run as a script, imports
 what every run imports and then, for each request, forks a child that runs ``pytest.main``
 with the request's arguments, working directory and environment, and exits with its code.
@@ -15,9 +15,10 @@ anew.  Modules imported before pytest starts cannot be assertion-rewritten (pyte
 the warning is ignored); the only asserts in ``src/`` are internal invariants.
 
 The server is single-threaded (fork in a threaded process is unsafe) and serves one run at a
-time over its stdin and stdout, one JSON line each way; ``SuiteRunner`` keeps one per worker
-thread.  ``GATECHECK_TESTS_NO_FORK=1``, or a platform without ``fork``, makes every run a plain
-subprocess; ``tests/proofs/test_fork_server.py`` shows both give the same verdicts.
+time over its stdin and stdout, one JSON line each way; ``ForkServers`` lends each server to
+one run at a time (``suite_runs.run_pytest``).  ``GATECHECK_TESTS_NO_FORK=1``, or a platform
+without ``fork``, makes every run a plain subprocess; ``tests/proofs/test_fork_server.py``
+shows both give the same verdicts.
 """
 
 from __future__ import annotations
