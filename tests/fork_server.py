@@ -10,9 +10,10 @@ with the request's arguments, working directory and environment, and exits with 
 Each run is still a fresh process with its own mock, its own module state and nothing shared
 with the next run; what the child inherits is exactly the server's state after its imports.
 Where that differs from a fresh interpreter, the child puts it back: ``sys.path[0]`` is the
-working folder as under ``python -m``, the environment is the request's, ``random`` is seeded
-anew.  Modules imported before pytest starts cannot be assertion-rewritten (pytest warns, and
-the warning is ignored); the only asserts in ``src/`` are internal invariants.
+working folder as under ``python -m``, the environment (and the temp folder it names) is the
+request's, ``random`` is seeded anew.  Modules imported before pytest starts cannot be
+assertion-rewritten (pytest warns, and the warning is ignored); the only asserts in ``src/``
+are internal invariants.
 
 The server is single-threaded (fork in a threaded process is unsafe) and serves one run at a
 time over its stdin and stdout, one JSON line each way; ``ForkServers`` lends each server to
@@ -188,6 +189,7 @@ def _child(request: dict[str, Any], requests: IO[bytes], replies: IO[bytes]) -> 
         import random
 
         random.seed()
+        tempfile.tempdir = None  # found again from the request's TMPDIR, should an import have cached it
         import pytest
 
         code = int(pytest.main([*request["args"], *_IGNORE_REWRITE_WARNING]))
