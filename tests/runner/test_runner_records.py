@@ -6,6 +6,7 @@ from typing import Any
 
 import httpx
 import pytest
+import requests
 
 from gatecheck.check_ids import STATUS, CheckId
 from gatecheck.errors import HarnessBug, TargetUnreachable, UsageError
@@ -138,6 +139,8 @@ def test_a_failed_subtest_explains_its_parents_failure() -> None:
         (AssertionError("assert 1 == 2"), "assertion"),
         (httpx.ReadTimeout("slow"), "transport"),
         (TargetUnreachable("down"), "transport"),
+        (requests.exceptions.ChunkedEncodingError("Connection broken: IncompleteRead"), "transport"),
+        (ExceptionGroup("two", [requests.ConnectionError("reset"), KeyError("a")]), "transport"),
         (KeyError("choices"), "harness"),
         (HarnessBug("contract check x", ValueError("bad")), "harness"),
         (UsageError("bad flag"), "harness"),

@@ -25,6 +25,7 @@ from typing import Any
 
 import httpx
 import pytest
+import requests
 
 from gatecheck.check_ids import CHECK_IDS
 from gatecheck.checks.schemathesis_checks import failure_keys
@@ -249,9 +250,22 @@ def fault_kind(exc: BaseException) -> str:
         return "contract" if exc.check in CHECK_IDS else "harness"
     if isinstance(exc, AssertionError | pytest.fail.Exception):
         return "assertion"
-    if isinstance(exc, httpx.TransportError | TargetError):
+    if isinstance(exc, _BROKEN_CONNECTION):
         return "transport"
     return "harness"
+
+
+#: A connection that failed or broke mid-answer: the target's fault, whichever client saw it
+#: (scenarios use httpx; the contract suite sends through schemathesis' requests session, whose
+#: ``ChunkedEncodingError`` is a body shorter than its Content-Length).
+_BROKEN_CONNECTION = (
+    httpx.TransportError,
+    requests.ConnectionError,
+    requests.Timeout,
+    requests.exceptions.ChunkedEncodingError,
+    requests.exceptions.ContentDecodingError,
+    TargetError,
+)
 
 
 def _check_failures(exc: BaseException) -> tuple[Any, ...]:
