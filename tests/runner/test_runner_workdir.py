@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from gatecheck.runner.workdir import PREFIX, WorkDir, sweep_stale
+from gatecheck.runner.workdir import PREFIX, UNLOCKED_GRACE_S, WorkDir, sweep_stale
 
 _OWNER = """
 import sys, time
@@ -60,10 +60,13 @@ def test_a_killed_owners_folder_is_swept_by_the_next_run(private_temp: Path) -> 
     fresh.remove()
 
 
-def test_a_folder_without_a_lock_is_stale(private_temp: Path) -> None:
-    """A folder an older gatecheck left (no lock file at all) is swept too"""
-    old = private_temp / f"{PREFIX}abc123"
-    old.mkdir()
-    (old / "session-1.junit.xml").write_text("raw")
+def test_a_folder_without_a_lock_is_swept_only_once_it_is_old(private_temp: Path) -> None:
+    """A folder an older gatecheck made (no lock file) may be a live run: kept until a day old"""
+    recent, old = private_temp / f"{PREFIX}recent", private_temp / f"{PREFIX}old"
+    for folder in (recent, old):
+        folder.mkdir()
+        (folder / "session-1.junit.xml").write_text("raw")
+    past = old.stat().st_mtime - UNLOCKED_GRACE_S - 3600
+    os.utime(old, (past, past))
     assert sweep_stale() == [old]
-    assert not old.exists()
+    assert recent.is_dir() and not old.exists()

@@ -19,6 +19,7 @@ import os
 import secrets
 import shutil
 import tempfile
+import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO
@@ -28,11 +29,14 @@ try:
 except ImportError:  # pragma: no cover - Windows: no flock, so no sweep; removal on exit still holds
     fcntl = None  # type: ignore[assignment]
 
-__all__ = ["PREFIX", "WorkDir", "sweep_stale"]
+__all__ = ["PREFIX", "UNLOCKED_GRACE_S", "WorkDir", "sweep_stale"]
 
 #: Every run's work folder is ``<temp>/gatecheck-run-<pid>-<random>``; the pid is for people.
 PREFIX = "gatecheck-run-"
 _LOCK = ".owner.lock"
+#: A folder without a lock file (left by a gatecheck from before the lock) is swept only once
+#: it is this old, so a live run of an older version never loses its folder to a newer one.
+UNLOCKED_GRACE_S = 24 * 3600.0
 
 
 def _try_lock(handle: IO[str]) -> bool:
@@ -91,6 +95,8 @@ def sweep_stale(root: Path | None = None) -> list[Path]:
         try:
             if folder.is_symlink() or not folder.is_dir() or folder.stat().st_uid != os.getuid():
                 continue
+            if not (folder / _LOCK).is_file() and time.time() - folder.stat().st_mtime < UNLOCKED_GRACE_S:
+                continue  # no lock to ask: an older gatecheck's run, perhaps live; only old ones go
             with (folder / _LOCK).open("a", encoding="utf-8") as lock:
                 if not _try_lock(lock):
                     continue  # a run (or its suite process) still holds it
