@@ -32,7 +32,6 @@ from gatecheck.scenario import (
     error_text,
     expect_status,
     json_body,
-    missing_setup,
     operation,
 )
 from gatecheck.verdicts import not_applicable
@@ -154,7 +153,7 @@ class Fallbacks:
 
     def setup_missing(self, status: int, message: str) -> None:
         """Not applicable when the target says the route's policy or model is not set up."""
-        if reason := missing_setup(self.profile, status, message, self.asked):
+        if reason := self.profile.missing_setup(status, message, self.asked):
             not_applicable(reason)
 
     def ask(self, fields: dict[str, Any], *, stream: bool = False) -> Answer:

@@ -46,7 +46,7 @@ Setup the account lacks (:mod:`gatecheck.scenario.setup`): "not applicable: set 
 the target, when its answer says a policy or model the scenario named is missing there::
 
     skip_if_setup_missing(profile, response, asked=[policy, model, ...])
-    missing_setup(profile, status, message, asked) -> reason | None
+    profile.missing_setup(status, message, asked) -> reason | None
     error_text(response) -> str                                            # error.message
 
 Beside this module, ``suites/conftest.py`` gives every suite the fixtures ``chat_path``,
@@ -83,7 +83,7 @@ from gatecheck.scenario.responses import (
     operation,
     require,
 )
-from gatecheck.scenario.setup import error_text, missing_setup, skip_if_setup_missing
+from gatecheck.scenario.setup import error_text, skip_if_setup_missing
 
 __all__ = [
     "DEFAULT_PROMPT",
@@ -109,7 +109,6 @@ __all__ = [
     "json_body",
     "json_object",
     "json_pointer",
-    "missing_setup",
     "model_record",
     "operation",
     "require",

@@ -21,7 +21,7 @@ import httpx
 from gatecheck.profiles import Profile
 from gatecheck.verdicts import not_applicable
 
-__all__ = ["error_text", "missing_setup", "skip_if_setup_missing"]
+__all__ = ["error_text", "skip_if_setup_missing"]
 
 
 def error_text(response: httpx.Response) -> str:
@@ -37,13 +37,8 @@ def error_text(response: httpx.Response) -> str:
     return str(message) if message is not None else response.text
 
 
-def missing_setup(profile: Profile, status: int, message: str, asked: Collection[str]) -> str | None:
-    """The not-applicable reason when the answer names missing setup for ``asked``; else None."""
-    return profile.missing_setup(status, message, asked)
-
-
 def skip_if_setup_missing(profile: Profile, response: httpx.Response, asked: Collection[str]) -> None:
     """End the test as not applicable when ``response`` says its setup is missing (see above)."""
-    reason = missing_setup(profile, response.status_code, error_text(response), asked)
+    reason = profile.missing_setup(response.status_code, error_text(response), asked)
     if reason is not None:
         not_applicable(reason)
