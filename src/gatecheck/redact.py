@@ -55,13 +55,22 @@ class Redactor:
         return value
 
     def data(self, value: Any) -> Any:
-        """Mask secrets anywhere in a JSON-like structure, keys included."""
+        """Mask secrets anywhere in a JSON-like structure, keys included.
+
+        Tuples stay tuples (named ones keep their type: a pytest skip's ``longrepr`` must stay
+        one), and objects made with ``attrs`` (allure's result model) are masked in place.
+        """
         if isinstance(value, str):
             return self.text(value)
         if isinstance(value, dict):
             return {self.data(k): self.data(v) for k, v in value.items()}
-        if isinstance(value, list | tuple):
+        if isinstance(value, list):
             return [self.data(v) for v in value]
+        if isinstance(value, tuple):
+            items = [self.data(v) for v in value]
+            return type(value)(*items) if hasattr(value, "_fields") else tuple(items)
+        for field in getattr(type(value), "__attrs_attrs__", ()):
+            setattr(value, field.name, self.data(getattr(value, field.name)))
         return value
 
     def headers(self, headers: Iterable[tuple[str, str]]) -> list[tuple[str, str]]:

@@ -33,7 +33,7 @@ def redact_report(config: pytest.Config, report: Any, redactor: Redactor = defau
     data = config.hook.pytest_report_to_serializable(config=config, report=report)
     if data is None:
         return
-    clean = _mask(data, redactor)
+    clean = redactor.data(data)
     clean["nodeid"], clean["location"] = data.get("nodeid"), data.get("location")
     rebuilt = config.hook.pytest_report_from_serializable(config=config, data=clean)
     if rebuilt is None:
@@ -59,23 +59,6 @@ def pytest_make_collect_report(collector: pytest.Collector) -> Generator[None, A
     return report
 
 
-def _mask(value: Any, redactor: Redactor) -> Any:
-    """``value`` with every string masked, tuples kept tuples (a skip's longrepr must stay one);
-    allure's model objects (attrs classes) masked in place."""
-    if isinstance(value, str):
-        return redactor.text(value)
-    if isinstance(value, list):
-        return [_mask(v, redactor) for v in value]
-    if isinstance(value, tuple):
-        items = [_mask(v, redactor) for v in value]
-        return type(value)(*items) if hasattr(value, "_fields") else tuple(items)
-    if isinstance(value, dict):
-        return {k: _mask(v, redactor) for k, v in value.items()}
-    for name in getattr(type(value), "__attrs_attrs__", ()):
-        setattr(value, name.name, _mask(getattr(value, name.name), redactor))
-    return value
-
-
 @pytest.hookimpl(tryfirst=True)
 def pytest_sessionstart(session: pytest.Session) -> None:
     """allure-pytest builds its results from the exception itself, not from our reports: mask
@@ -95,4 +78,4 @@ _MASKED = "_gatecheck_masked"
 
 
 def _masking(write: Callable[[Any], None]) -> Callable[[Any], None]:
-    return lambda item: write(_mask(item, default_redactor))
+    return lambda item: write(default_redactor.data(item))
