@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterator
-from typing import TYPE_CHECKING
+from collections.abc import Callable, Iterator
+from typing import TYPE_CHECKING, Any
 
 import httpx
 import pytest
 
+from gatecheck.mock.inference import embeddings
 from gatecheck.mock.server import MockServer
 from gatecheck.mock.settings import MockSettings
 
@@ -17,6 +18,7 @@ if TYPE_CHECKING:
 
 SMALL = "openai/text-embedding-3-small"
 CAP = 2000
+HOLD = 30.0  # seconds a held build waits at most: far above any answer, short of a hung CI job
 
 
 def _is_413_envelope(status: int, body: dict[str, object]) -> bool:
@@ -66,33 +68,52 @@ def test_many_small_embedding_inputs_are_refused_not_answered(make_mock: MakeMoc
     assert mock.post("/embeddings", {"model": SMALL, "input": ["hi"] * 3}).status == 200
 
 
-@pytest.mark.slow
-def test_the_mock_answers_others_while_it_builds_a_large_answer() -> None:
+class _Held:
+    """Wraps a function so that each call announces itself and then waits until the test lets it go.
+
+    Holding the build open makes the test count events instead of racing a clock: if the build ran on
+    the event loop, the health check below would get no answer at all while it is held.
+    """
+
+    def __init__(self, function: Callable[..., Any]) -> None:
+        self.function = function
+        self.entered = threading.Event()
+        self.release = threading.Event()
+
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        self.entered.set()
+        self.release.wait(HOLD)
+        return self.function(*args, **kwargs)
+
+
+def test_the_mock_answers_others_while_it_builds_a_large_answer(monkeypatch: pytest.MonkeyPatch) -> None:
     """/_mock/health keeps answering while the largest allowed embeddings answer is being built"""
+    holds = [_Held(embeddings._vectors), _Held(embeddings.json_response)]
+    monkeypatch.setattr(embeddings, "_vectors", holds[0])
+    monkeypatch.setattr(embeddings, "json_response", holds[1])
     settings = MockSettings()
+    status: list[int] = []
     with MockServer(settings) as server:
-        done = threading.Event()
-        status: list[int] = []
 
         def large() -> None:
             body = {"model": SMALL, "input": [f"text {i}" for i in range(settings.max_embedding_inputs)]}
             headers = {"Authorization": f"Bearer {settings.api_key}"}
-            with (
-                httpx.Client(base_url=server.base_url, timeout=120) as client,
-                client.stream("POST", "/embeddings", json=body, headers=headers) as answer,
-            ):
-                done.set()  # the headers came: the answer is built (sending it never blocked anyone)
-                status.append(answer.status_code)
+            with httpx.Client(base_url=server.base_url, timeout=HOLD * 2) as client:
+                status.append(client.post("/embeddings", json=body, headers=headers).status_code)
 
         worker = threading.Thread(target=large)
         worker.start()
-        answered_meanwhile = 0
-        with httpx.Client(base_url=server.root_url, timeout=120) as health:
-            while not done.is_set():
-                if health.get("/_mock/health").status_code == 200 and not done.is_set():
-                    answered_meanwhile += 1
-        worker.join()
+        answered: list[int] = []
+        try:
+            # a short timeout only turns "the loop is blocked" into a failure instead of a hang
+            with httpx.Client(base_url=server.root_url, timeout=HOLD / 2) as health:
+                for hold in holds:
+                    assert hold.entered.wait(HOLD), "the embeddings answer never reached this build step"
+                    answered += [health.get("/_mock/health").status_code for _ in range(3)]
+                    hold.release.set()
+        finally:
+            for hold in holds:
+                hold.release.set()
+            worker.join()
     assert status == [200]
-    # built on the event loop, it let through only the few that came before its body (0 to 3 seen);
-    # built in a worker thread, hundreds (about 300 seen): the line between is far from both
-    assert answered_meanwhile >= 20, answered_meanwhile
+    assert answered == [200] * 6
