@@ -11,8 +11,8 @@ clients; this adds what several suites need on top:
     a scenario that asks for it is skipped on real gateways (nothing can be injected there).
 ``accounting_timeout``
     seconds to poll for usage and generation records: the mock records a request before it
-    answers, so a short bound; real gateways account asynchronously, so
-    ``gatecheck.scenario.DEFAULT_TIMEOUT``.
+    answers, so a short bound; real gateways account asynchronously, so the run's ``settle``
+    limit (``gatecheck run --limit settle=S``, 20 s unless given).
 ``report_property(name, value)``
     pytest's ``record_property`` (the value lands in ``user_properties``, which every report
     writer reads) without its warning under JUnit's xunit2 family, which warnings-as-errors
@@ -37,10 +37,8 @@ from gatecheck.check_ids import MOCK_CONTROL
 from gatecheck.errors import GatecheckError
 from gatecheck.plugin.fixtures import Gateway
 from gatecheck.profiles import Profile
-from gatecheck.scenario import DEFAULT_TIMEOUT, expect_status, operation
+from gatecheck.scenario import expect_status, operation, settle_timeout
 
-#: The mock records usage before answering; this bound only absorbs scheduling noise.
-MOCK_ACCOUNTING_TIMEOUT = 1.0
 #: Seconds between chunks the mock is asked for, so 30-odd chunks take ~0.3 s end to end.
 MOCK_CHUNK_GAP = 0.01
 
@@ -70,7 +68,7 @@ def report_property(request: pytest.FixtureRequest) -> Callable[[str, object], N
 @pytest.fixture(scope="session")
 def accounting_timeout(gateway: Gateway) -> float:
     """How long to wait for a request to show in usage, generation stats and key spend."""
-    return MOCK_ACCOUNTING_TIMEOUT if gateway.is_mock else DEFAULT_TIMEOUT
+    return settle_timeout(gateway.is_mock)
 
 
 def _put_plan(mock_control: httpx.Client, entries: list[dict[str, Any]]) -> None:

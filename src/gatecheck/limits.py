@@ -15,6 +15,8 @@ name                      default      what it bounds
 ``stream-bytes``          8 MiB        bytes of one stream, after decompression
 ``body-bytes``            8 MiB        a plain answer's body, after decompression
 ``breaker-timeouts``      2            timeouts in a row from one target before the run stops
+``settle``                20 s         a real target's delay in showing a request in usage, generation
+                                       stats and key state (the built-in mock: 1 s, it accounts first)
 ========================  ===========  ===========================================================
 
 What crossing a limit means is decided here, once:
@@ -23,6 +25,8 @@ What crossing a limit means is decided here, once:
   :class:`StreamLimitExceeded` is a :class:`~gatecheck.failures.ContractViolation`;
 - a plain answer too slow or too large is not proof of anything: :class:`AnswerLimitExceeded`
   is reported *inconclusive* with the figures;
+- a record that does not show within ``settle`` is the scenario's failure, and its message says
+  how long it waited and how often it asked;
 - timeouts in a row mean the target is not answering: :class:`TargetNotAnswering` is a harness
   error (exit 2) that ends the run early instead of waiting out every remaining request.
 """
@@ -82,6 +86,7 @@ class Limits:
     stream_bytes: int = 8 * MIB
     body_bytes: int = 8 * MIB
     breaker_timeouts: int = 2
+    settle: float = 20.0
 
     def gap(self, timeout: float) -> float:
         return self.stream_gap if self.stream_gap is not None else timeout

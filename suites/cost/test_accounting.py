@@ -1,8 +1,8 @@
 """What a request cost is what the gateway accounts: generation stats, key and organisation usage.
 
-Real gateways account asynchronously, so reads are polled (``accounting_timeout``: up to
-``gatecheck.scenario.DEFAULT_TIMEOUT`` seconds on a real gateway) before a missing record
-counts as a failure.
+Real gateways account asynchronously, so reads are polled (``accounting_timeout``: up to the
+run's ``settle`` limit, 20 s unless ``--limit settle=S``, on a real gateway) before a missing
+record counts as a failure.
 """
 
 from __future__ import annotations

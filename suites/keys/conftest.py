@@ -32,7 +32,6 @@ from gatecheck.plugin.fixtures import Gateway
 from gatecheck.profiles import Profile
 from gatecheck.redact import default_redactor
 from gatecheck.scenario import (
-    DEFAULT_TIMEOUT,
     CreatedKey,
     chat_request,
     create_key,
@@ -41,11 +40,9 @@ from gatecheck.scenario import (
     json_object,
     json_pointer,
     operation,
+    settle_timeout,
 )
 
-#: The built-in mock accounts a request before answering it and reads key state live; real
-#: gateways may lag (accounting, caches), so they get DEFAULT_TIMEOUT and the profile's grace.
-MOCK_SETTLE_SECONDS = 1.0
 #: Lets a person recognise (and delete) keys a killed run left behind.
 NAME_PREFIX = "gatecheck-"
 #: The check each key change's status is judged under, by the ``profile.keys`` action.
@@ -239,7 +236,7 @@ def keys(gateway: Gateway) -> Iterator[KeyApi]:
     """The key API with the management key; every key made through it is deleted at module end."""
     if not gateway.management_key:
         pytest.skip("needs a management key: export one and name it with --management-key-env")
-    settle = MOCK_SETTLE_SECONDS if gateway.is_mock else DEFAULT_TIMEOUT
+    settle = settle_timeout(gateway.is_mock)  # real gateways lag (accounting, caches)
     with gateway.client(key=gateway.management_key) as admin:
         api = KeyApi(gateway, admin, settle)
         yield api

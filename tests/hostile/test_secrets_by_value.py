@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import secrets
@@ -89,6 +90,7 @@ def test_keys_the_target_creates_in_an_odd_shape_appear_in_no_file(
             mock.base_url,
             *("--profile", "requesty", "--suites", "keys", "--allow-writes"),
             *("--management-key-env", "HOSTILE_ADMIN_KEY"),
+            *("--limit", "settle=2"),  # a key change never shows: waited for 2 s, not the default 20
             key=settings.api_key,
             env={"HOSTILE_ADMIN_KEY": settings.admin_key},
         )
@@ -96,6 +98,7 @@ def test_keys_the_target_creates_in_an_odd_shape_appear_in_no_file(
     assert run.measured.exit_code == 1, results["run"]
     failed = [t for t in results["tests"] if t["outcome"] == "failed"]
     assert len(failed) >= len(_KEY_FAULTS) - 1, [t["id"] for t in results["tests"]]
+    assert any("within 2 s" in json.dumps(t) for t in failed), failed
     assert _minted(tmp_path, prefix) == []
     assert prefix not in run.measured.stdout + run.measured.stderr
 

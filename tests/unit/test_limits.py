@@ -15,6 +15,7 @@ from gatecheck.errors import BudgetExhausted, UsageError
 from gatecheck.failures import ContractViolation
 from gatecheck.http import make_client
 from gatecheck.limits import (
+    ENV,
     AnswerLimitExceeded,
     Limits,
     StreamLimitExceeded,
@@ -22,6 +23,7 @@ from gatecheck.limits import (
     parse_limits,
 )
 from gatecheck.reading import CappedDecoder, ReadGuard
+from gatecheck.scenario.polling import DEFAULT_TIMEOUT, MOCK_SETTLE_SECONDS, settle_timeout
 
 
 class Clock:
@@ -41,6 +43,15 @@ def test_parse_limits_names_and_values() -> None:
     for bad in ("nope=1", "stream-duration", "body-bytes=lots", "stream-events=0"):
         with pytest.raises(UsageError):
             parse_limits([bad])
+
+
+def test_the_settle_limit_bounds_waiting_on_a_real_target_only(monkeypatch: pytest.MonkeyPatch) -> None:
+    """``--limit settle=S`` reaches the suites through the environment; the mock keeps its 1 s"""
+    monkeypatch.setenv(ENV, parse_limits(["settle=3.5"]).to_env())
+    assert settle_timeout(is_mock=False) == 3.5
+    assert settle_timeout(is_mock=True) == MOCK_SETTLE_SECONDS
+    monkeypatch.delenv(ENV)
+    assert settle_timeout(is_mock=False) == DEFAULT_TIMEOUT == Limits().settle
 
 
 def test_a_stream_that_never_ends_fails_at_its_event_limit() -> None:

@@ -192,8 +192,8 @@ def _command_line(
     "limits",
     multiple=True,
     metavar="NAME=VALUE",
-    help="change one of the per-request limits (request-deadline, stream-duration, stream-gap, "
-    "stream-events, stream-bytes, body-bytes, breaker-timeouts); see README 'Limits'",
+    help="change one of the limits (request-deadline, stream-duration, stream-gap, stream-events, "
+    "stream-bytes, body-bytes, breaker-timeouts, settle); see README 'Limits'",
 )
 @click.pass_context
 def run(

@@ -26,6 +26,7 @@ Waiting for asynchronous accounting (:mod:`gatecheck.scenario.polling`)::
 
     eventually(attempt, timeout=DEFAULT_TIMEOUT, *, interval=0.25) -> attempt()'s result
         # retries while attempt raises ContractViolation; re-raises the last one at the deadline
+    settle_timeout(gateway.is_mock) -> seconds   # the run's ``--limit settle=S`` (mock: 1 s)
 
 Streams (:mod:`gatecheck.checks.stream`, re-exported)::
 
@@ -62,7 +63,7 @@ from __future__ import annotations
 from gatecheck.checks.stream import StreamCapture, TimedItem, capture_stream
 from gatecheck.scenario.catalog import model_record
 from gatecheck.scenario.keys import CreatedKey, create_key, delete_key, json_pointer
-from gatecheck.scenario.polling import DEFAULT_TIMEOUT, eventually
+from gatecheck.scenario.polling import DEFAULT_TIMEOUT, eventually, settle_timeout
 from gatecheck.scenario.refusals import expect_documented_refusal
 from gatecheck.scenario.requests import (
     DEFAULT_PROMPT,
@@ -112,6 +113,7 @@ __all__ = [
     "model_record",
     "operation",
     "require",
+    "settle_timeout",
     "skip_if_setup_missing",
     "tool_request",
 ]

@@ -13,13 +13,22 @@ from collections.abc import Callable
 from typing import TypeVar
 
 from gatecheck.failures import ContractViolation
+from gatecheck.limits import Limits, current_limits
 
-__all__ = ["DEFAULT_TIMEOUT", "eventually"]
+__all__ = ["DEFAULT_TIMEOUT", "MOCK_SETTLE_SECONDS", "eventually", "settle_timeout"]
 
 T = TypeVar("T")
 
-#: Seconds a real gateway is given to show a request in its usage and generation records.
-DEFAULT_TIMEOUT = 20.0
+#: Seconds a real gateway is given to show a request in its usage and generation records, unless
+#: the run says otherwise (``--limit settle=S``).
+DEFAULT_TIMEOUT = Limits().settle
+#: The built-in mock records a request before it answers and reads key state live: a short bound.
+MOCK_SETTLE_SECONDS = 1.0
+
+
+def settle_timeout(is_mock: bool) -> float:
+    """Seconds to wait for accounting and key changes to show: the run's ``settle`` limit."""
+    return MOCK_SETTLE_SECONDS if is_mock else current_limits().settle
 
 
 def eventually(
