@@ -37,20 +37,60 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
         session.exitstatus = pytest.ExitCode.TESTS_FAILED
 
 
-def pytest_collection_finish(session: pytest.Session) -> None:
-    """Queue the suite run each selected test needs, so runs overlap while the first test waits.
+@pytest.hookimpl(wrapper=True)
+def pytest_cmdline_main(config: pytest.Config) -> Any:
+    """``-n N`` without ``--dist`` hands each module to one worker whole (``loadscope``).
 
-    A test module may define ``planned_run(params) -> (suite, profile, faults, args) | None``,
-    called with each selected item's parameters: only selected items queue a run, so ``-k NAME``
-    starts one run and nothing else.
+    A module's tests share what its first test starts (the suite runs it plans, its servers), so
+    splitting a module across workers would do that work twice.  An explicit ``--dist`` wins.
     """
-    for item in session.items:
+    given = config.invocation_params.args
+    if config.option.numprocesses and not any(str(a).startswith("--dist") for a in given):
+        config.option.dist = "loadscope"
+    return (yield)
+
+
+def _queue_planned_runs(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Start the suite run each of ``items`` needs (see ``pytest_collection_finish``)."""
+    for item in items:
         plan = getattr(getattr(item, "module", None), "planned_run", None)
         callspec = getattr(item, "callspec", None)
         run: Any = plan(callspec.params if callspec else {}) if plan else None
         if run is not None:
             suite, profile, faults, args = run
-            session_runner(session.config).submit(suite, profile=profile, faults=faults, extra_args=args)
+            session_runner(config).submit(suite, profile=profile, faults=faults, extra_args=args)
+
+
+def _is_xdist_worker(config: pytest.Config) -> bool:
+    return hasattr(config, "workerinput")
+
+
+def pytest_collection_finish(session: pytest.Session) -> None:
+    """Queue the suite run each selected test needs, so runs overlap while the first test waits.
+
+    A test module may define ``planned_run(params) -> (suite, profile, faults, args) | None``,
+    called with each selected item's parameters: only selected items queue a run, so ``-k NAME``
+    starts one run and nothing else.  An xdist worker has collected every test but runs only
+    some, so it queues a module's runs when the module's first test starts (``--dist loadscope``
+    hands a module to one worker whole).
+    """
+    if not _is_xdist_worker(session.config):
+        _queue_planned_runs(session.config, session.items)
+
+
+_QUEUED_MODULES = pytest.StashKey[set[str]]()
+
+
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    """Under xdist: the first test of a module queues the runs of the module's selected tests."""
+    module = getattr(item, "module", None)
+    if not _is_xdist_worker(item.config) or getattr(module, "planned_run", None) is None:
+        return
+    queued = item.config.stash.setdefault(_QUEUED_MODULES, set())
+    if item.nodeid.split("::")[0] not in queued:
+        queued.add(item.nodeid.split("::")[0])
+        same = [i for i in item.session.items if getattr(i, "module", None) is module]
+        _queue_planned_runs(item.config, same)
 
 
 @pytest.fixture(scope="session")
