@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import pytest
 
-from gatecheck.plugin import fixtures, harness, ratelimits, redaction
+from gatecheck.plugin import fixtures, harness, ordering, ratelimits, redaction
 from gatecheck.plugin.options import add_options
 from gatecheck.profiles import CAPABILITIES
 
@@ -34,14 +34,15 @@ def pytest_configure(config: pytest.Config) -> None:
         "rate_limit_evidence: the test provokes a 429 on purpose (e.g. an upstream rate limit a "
         "fallback must absorb), so a 429 that comes back is its evidence, never retried away",
     )
-    config.addinivalue_line(
-        "markers", "after_all: the test runs after every other test of the session (it judges what they met)"
-    )
+    for name, help_text in ordering.MARKERS.items():
+        config.addinivalue_line("markers", f"{name}: {help_text}")
     if not config.pluginmanager.has_plugin("gatecheck.plugin.fixtures"):
         config.pluginmanager.register(fixtures, "gatecheck.plugin.fixtures")
     if not config.pluginmanager.has_plugin("gatecheck.plugin.harness"):
         config.pluginmanager.register(harness, "gatecheck.plugin.harness")
     if not config.pluginmanager.has_plugin("gatecheck.plugin.ratelimits"):
         config.pluginmanager.register(ratelimits, "gatecheck.plugin.ratelimits")
+    if not config.pluginmanager.has_plugin("gatecheck.plugin.ordering"):
+        config.pluginmanager.register(ordering, "gatecheck.plugin.ordering")
     if not config.pluginmanager.has_plugin("gatecheck.plugin.redaction"):
         config.pluginmanager.register(redaction, "gatecheck.plugin.redaction")

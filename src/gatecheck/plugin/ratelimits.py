@@ -6,7 +6,8 @@ waits and retries to that test; the figures become the test's properties
 that fails after the policy gave up on a rate limit did not learn anything about its own point:
 it is reported *inconclusive: rate-limited* with the figures.  Tests marked
 ``capability("rate-limits")`` judge the 429 itself, so they send once and keep their verdict.
-Tests marked ``after_all`` run last: the errors suite's judgement of every 429 the run met.
+Tests marked ``after_all`` run last (:mod:`gatecheck.plugin.ordering`): the errors suite's
+judgement of every 429 the run met.
 The run's processes (xdist workers) share one directory for the retry policy's pause and
 ledger (:data:`gatecheck.retry.SHARED_DIR_ENV`), made here and removed at the end.
 
@@ -29,6 +30,7 @@ from pathlib import Path
 
 import pytest
 
+from gatecheck.plugin.ordering import AFTER_ALL
 from gatecheck.retry import SHARED_DIR_ENV, Tally, tallying
 from gatecheck.verdicts import inconclusive
 
@@ -36,7 +38,6 @@ __all__: list[str] = []
 
 _TALLY = pytest.StashKey[Tally]()
 RATE_LIMIT_CAPABILITY = "rate-limits"
-AFTER_ALL = "after_all"
 #: How long an ``after_all`` test waits for the others when none of them finishes meanwhile.
 STALL_SECONDS = 300.0
 _FINISHED = "finished.txt"
@@ -83,11 +84,6 @@ def pytest_configure(config: pytest.Config) -> None:
 
 def _after_all(item: pytest.Item) -> bool:
     return item.get_closest_marker(AFTER_ALL) is not None
-
-
-def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """Tests marked ``after_all`` go last (stable order), so they see what every other test met."""
-    items.sort(key=_after_all)
 
 
 def _finished_file() -> Path | None:
