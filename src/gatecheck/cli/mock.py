@@ -70,17 +70,20 @@ def settings_from(
 ) -> MockSettings:
     """MockSettings from a validated config and the command line (which wins)."""
     delays = config.get("delays", {})
+    given = {  # what the file leaves out keeps MockSettings' default: one place for each default
+        "first_token_delay": delays.get("first_token"),
+        "chunk_gap": delays.get("chunk_gap"),
+        "upstream_timeout": delays.get("upstream_timeout"),
+        "rate_limit": config.get("rate_limit"),
+        "max_body_bytes": config.get("max_body_bytes"),
+    }
     settings = MockSettings(
         flavor=flavor,  # type: ignore[arg-type]
         faults=validate_faults([*config.get("faults", []), *faults]),
         fault_plan=config.get("fault_plan", []),
         fallback_policies=config.get("fallback_policies", {}),
-        first_token_delay=delays.get("first_token", 0.0),
-        chunk_gap=delays.get("chunk_gap", 0.0),
-        upstream_timeout=delays.get("upstream_timeout", 2.0),
-        rate_limit=config.get("rate_limit"),
-        max_body_bytes=config.get("max_body_bytes", 1 << 20),
         catalog_path=Path(config["catalog"]) if "catalog" in config else None,
+        **{name: value for name, value in given.items() if value is not None},
     )
     for name, value in keys.items():
         if value is not None:

@@ -39,7 +39,9 @@ class MockSettings:
     fallback_policies: dict[str, list[str]] = field(default_factory=dict)  # Requesty "policy/<name>"
     first_token_delay: float = 0.0  # seconds before the first SSE chunk
     chunk_gap: float = 0.0  # seconds between SSE chunks
-    upstream_timeout: float = 2.0  # a "timeout" fault upstream is given up after this long
+    # a "timeout" upstream is given up after this long: no scenario judges how long the upstream
+    # took, only what the gateway did next, so a short wait (a longer one slowed every main job)
+    upstream_timeout: float = 0.5
     rate_limit: int | None = None  # requests per minute per key; None: unlimited
     rate_limit_every: int = 0  # every Nth inference request is first answered 429 (0: never)
     retry_after_form: RetryAfterForm = "seconds"  # how those 429s say when to come back
