@@ -25,6 +25,7 @@ shows both give the same verdicts.
 from __future__ import annotations
 
 import contextlib
+import gc
 import json
 import os
 import queue
@@ -213,6 +214,9 @@ def _serve() -> None:
     sys.path.pop(0)  # this file's folder: a run's sys.path starts with its working folder instead
     for name in PRELOAD:
         __import__(name)
+    # What the imports made lives as long as the process: out of the collector's sight, so a run's
+    # full collections (pytest makes two at its end) walk only what the run made (0.5 CPU-s a run)
+    gc.freeze()
     for line in requests:
         if threading.active_count() != 1:
             raise RuntimeError("the fork server must not have threads when it forks")
