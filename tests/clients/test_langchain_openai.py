@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+import httpx
 import pytest
 from client_matrix import CHAT_MODEL, QUESTION, expect
 from langchain_core.messages import AIMessageChunk
@@ -23,13 +24,17 @@ class Lookup(BaseModel):
 
 @pytest.fixture(scope="module")
 def chat(server: MockServer) -> Iterator[ChatOpenAI]:
-    yield ChatOpenAI(
-        model=CHAT_MODEL,
-        base_url=server.base_url,
-        api_key=server.settings.api_key,  # type: ignore[arg-type]
-        max_retries=0,
-        stream_usage=True,
-    )
+    # our own HTTP client, closed at the end: langchain's cached default one is never closed,
+    # and its sockets then print ResourceWarnings when the worker process exits
+    with httpx.Client() as http:
+        yield ChatOpenAI(
+            model=CHAT_MODEL,
+            base_url=server.base_url,
+            api_key=server.settings.api_key,  # type: ignore[arg-type]
+            max_retries=0,
+            stream_usage=True,
+            http_client=http,
+        )
 
 
 def test_invoke(chat: ChatOpenAI) -> None:
