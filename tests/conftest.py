@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import sys
+from collections import Counter
 from pathlib import Path
 from typing import Any
 
@@ -45,9 +46,24 @@ def pytest_cmdline_main(config: pytest.Config) -> Any:
     splitting a module across workers would do that work twice.  An explicit ``--dist`` wins.
     """
     given = config.invocation_params.args
-    if config.option.numprocesses and not any(str(a).startswith("--dist") for a in given):
+    if getattr(config.option, "numprocesses", None) and not any(str(a).startswith("--dist") for a in given):
         config.option.dist = "loadscope"
+        config.option.loadscopereorder = False  # modules go out in the order set below
     return (yield)
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Under ``-n``: modules with ``slow`` tests first, the largest first, then the quick ones.
+
+    xdist would order modules by their number of tests alone, and then a module of one long test
+    (the SIGTERM tries, the LiteLLM proxy) could start last and run on one worker while the
+    other sat idle.  Quick modules last fill the gaps instead.  Without ``-n`` nothing moves.
+    """
+    if not (getattr(config.option, "numprocesses", None) or hasattr(config, "workerinput")):
+        return
+    sizes = Counter(item.path for item in items)
+    slow = {item.path for item in items if item.get_closest_marker("slow")}
+    items.sort(key=lambda item: (item.path not in slow, -sizes[item.path]))
 
 
 def _queue_planned_runs(config: pytest.Config, items: list[pytest.Item]) -> None:
