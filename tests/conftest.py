@@ -102,9 +102,9 @@ def pytest_runtest_setup(item: pytest.Item) -> None:
     module = getattr(item, "module", None)
     if not _is_xdist_worker(item.config) or getattr(module, "planned_run", None) is None:
         return
-    queued = item.config.stash.setdefault(_QUEUED_MODULES, set())
-    if item.nodeid.split("::")[0] not in queued:
-        queued.add(item.nodeid.split("::")[0])
+    queued, path = item.config.stash.setdefault(_QUEUED_MODULES, set()), item.nodeid.split("::")[0]
+    if path not in queued:
+        queued.add(path)
         same = [i for i in item.session.items if getattr(i, "module", None) is module]
         _queue_planned_runs(item.config, same)
 
