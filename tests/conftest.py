@@ -38,6 +38,15 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
         session.exitstatus = pytest.ExitCode.TESTS_FAILED
 
 
+def _is_xdist_worker(config: pytest.Config) -> bool:
+    return hasattr(config, "workerinput")
+
+
+def _distributed(config: pytest.Config) -> bool:
+    """Whether the session hands its tests to xdist workers (``-n N``), or is one of them."""
+    return bool(getattr(config.option, "numprocesses", None)) or _is_xdist_worker(config)
+
+
 @pytest.hookimpl(wrapper=True)
 def pytest_cmdline_main(config: pytest.Config) -> Any:
     """``-n N`` without ``--dist`` hands each module to one worker whole (``loadscope``).
@@ -46,7 +55,7 @@ def pytest_cmdline_main(config: pytest.Config) -> Any:
     splitting a module across workers would do that work twice.  An explicit ``--dist`` wins.
     """
     given = config.invocation_params.args
-    if getattr(config.option, "numprocesses", None) and not any(str(a).startswith("--dist") for a in given):
+    if _distributed(config) and not any(str(a).startswith("--dist") for a in given):
         config.option.dist = "loadscope"
         config.option.loadscopereorder = False  # modules go out in the order set below
     return (yield)
@@ -59,7 +68,7 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     (the SIGTERM tries, the LiteLLM proxy) could start last and run on one worker while the
     other sat idle.  Quick modules last fill the gaps instead.  Without ``-n`` nothing moves.
     """
-    if not (getattr(config.option, "numprocesses", None) or hasattr(config, "workerinput")):
+    if not _distributed(config):
         return
     sizes = Counter(item.path for item in items)
     slow = {item.path for item in items if item.get_closest_marker("slow")}
@@ -75,10 +84,6 @@ def _queue_planned_runs(config: pytest.Config, items: list[pytest.Item]) -> None
         if run is not None:
             suite, profile, faults, args = run
             session_runner(config).submit(suite, profile=profile, faults=faults, extra_args=args)
-
-
-def _is_xdist_worker(config: pytest.Config) -> bool:
-    return hasattr(config, "workerinput")
 
 
 def pytest_collection_finish(session: pytest.Session) -> None:
