@@ -14,7 +14,6 @@ get the controller's.  ``--gatecheck-seed N`` replays a run; ``--examples N`` go
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 from collections.abc import Callable, Iterator
 from typing import Any
@@ -42,11 +41,13 @@ from gatecheck.contract.settings import (
     new_seed,
 )
 from gatecheck.contract.stateful import (
+    StatefulPart,
     linked_document,
     reset_mock,
     run_state_machine,
     run_with_engine,
     state_machine,
+    stateful_parts,
 )
 from gatecheck.errors import GatecheckError
 from gatecheck.plugin.fixtures import Gateway, target_for
@@ -118,8 +119,19 @@ def pytest_terminal_summary(terminalreporter: Any, config: pytest.Config) -> Non
         terminalreporter.write_line(f"gatecheck contract seed: {seed} (replay with --gatecheck-seed {seed})")
 
 
+def _examples(config: pytest.Config) -> int:
+    """``--examples``, else as many as suit the target (a real one: fewer, they cost money)."""
+    chosen: int | None = config.getoption("examples")
+    return chosen or (DEFAULT_EXAMPLES if target_for(config).is_mock else REAL_TARGET_EXAMPLES)
+
+
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
-    """One item per operation of the target's spec, in spec order; writes are marked as such."""
+    """One item per operation of the target's spec, in spec order; writes are marked as such.
+    The stateful phase is one item per part (``gatecheck.contract.stateful.stateful_parts``)."""
+    if "stateful_part" in metafunc.fixturenames:
+        _contract_seed(metafunc.config)
+        parts = stateful_parts(_examples(metafunc.config))
+        metafunc.parametrize("stateful_part", [pytest.param(p, id=p.id) for p in parts])
     if "contract_operation" not in metafunc.fixturenames:
         return
     _contract_seed(metafunc.config)
@@ -141,12 +153,16 @@ def contract_operation() -> ContractOperation:
     raise pytest.UsageError("contract_operation is parametrized by the contract suite's conftest")
 
 
+@pytest.fixture
+def stateful_part() -> StatefulPart:
+    """The share of the stateful phase under test; given by ``pytest_generate_tests``."""
+    raise pytest.UsageError("stateful_part is parametrized by the contract suite's conftest")
+
+
 @pytest.fixture(scope="session")
 def contract_settings(pytestconfig: pytest.Config, gateway: Gateway) -> ContractSettings:
     """Seed, examples per operation, phases and checks for this session."""
-    examples = pytestconfig.getoption("examples") or (
-        DEFAULT_EXAMPLES if gateway.is_mock else REAL_TARGET_EXAMPLES
-    )
+    examples = _examples(pytestconfig)
     return ContractSettings(
         seed=_contract_seed(pytestconfig),
         examples=examples,
@@ -220,24 +236,26 @@ def contract_stateful(
     gateway: Gateway,
     spec: dict[str, Any],
     profile: Profile,
+    stateful_part: StatefulPart,
     contract_settings: ContractSettings,
     contract_target: ContractTarget,
 ) -> Iterator[Callable[[], None]]:
-    """Runs the stateful phase over the spec's links: a reset-per-example state machine on a mock,
-    schemathesis' engine on a real gateway (deleting what it created afterwards)."""
+    """Runs one part of the stateful phase over the spec's links: a reset-per-example state
+    machine on a mock, schemathesis' engine on a real gateway (deleting what it created)."""
     request.node.user_properties.append(("gatecheck.seed", contract_settings.seed))
     linked = linked_document(spec)
     if linked is None:
         pytest.skip(f"not applicable: the {profile.spec} spec has no links to follow")
+    settings = stateful_part.settings(contract_settings)
     if gateway.is_mock:
-        with _private_mock(gateway) as target:
-            assert target.mock_root_url is not None
-            reset = reset_mock(target.mock_root_url, target.management_key)
-            machine = state_machine(linked, contract_settings, target, reset=reset)
-            yield lambda: run_state_machine(machine, contract_settings)
+        target = request.getfixturevalue("stateful_mock")
+        assert target.mock_root_url is not None
+        reset = reset_mock(target.mock_root_url, target.management_key)
+        machine = state_machine(linked, settings, target, reset=reset)
+        yield lambda: run_state_machine(machine, settings)
         return
     tracker = ResourceTracker(linked)
-    yield lambda: run_with_engine(linked, contract_settings, contract_target, profile, tracker)
+    yield lambda: run_with_engine(linked, settings, contract_target, profile, tracker)
     leftovers = delete_created(contract_target, tracker, contract_target.management_key or gateway.api_key)
     if leftovers:
         pytest.fail(
@@ -245,12 +263,13 @@ def contract_stateful(
         )
 
 
-@contextlib.contextmanager
-def _private_mock(gateway: Gateway) -> Iterator[ContractTarget]:
+@pytest.fixture(scope="session")
+def stateful_mock(gateway: Gateway) -> Iterator[ContractTarget]:
     """A mock of the session mock's flavor and faults, for the stateful phase alone.
 
     The state machine resets its mock before every example; on the session's mock that would
-    delete what other tests (other suites, other xdist items) created and still use.
+    delete what other tests (other suites, other xdist items) created and still use.  The parts
+    a process runs take turns, so they share one (started by the first, stopped at the end).
     """
     from gatecheck.mock.server import MockServer  # only to start it (ARCHITECTURE.md)
     from gatecheck.mock.settings import MockSettings

@@ -30,7 +30,7 @@ test_operation.__doc__ = "Generated requests to the operation are answered as it
 
 
 @pytest.mark.writes
-@pytest.mark.long_chain  # about a hundred dependent calls: started first, it overlaps the rest
+@pytest.mark.long_chain  # chains of dependent calls: started first, the parts overlap the rest
 def test_stateful(contract_stateful: Callable[[], None]) -> None:
     """Linked operations (key lifecycle, guardrails) keep the contract across sequences of calls"""
     contract_stateful()

@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
+
 import pytest
 import schemathesis
 
 from gatecheck.contract.examples import add_inference_examples, inference_examples
 from gatecheck.contract.operations import iter_operations, single_operation_document
 from gatecheck.contract.settings import ContractSettings, bearer_schemes
-from gatecheck.contract.stateful import linked_document
+from gatecheck.contract.stateful import STATEFUL_PARTS, linked_document, stateful_parts
 from gatecheck.profiles import get_profile
 from gatecheck.specs.registry import load_spec
 from gatecheck.specs.validation import validate_openapi
@@ -83,3 +87,41 @@ def test_curl_commands_mask_the_key_but_not_max_tokens() -> None:
     curl = case.as_curl_command(headers={"Authorization": f"Bearer {SECRET}"})
     assert SECRET not in curl and "[REDACTED]" in curl
     assert '"max_tokens": 16' in curl and '"key_label": "x"' in curl
+
+
+@pytest.mark.parametrize(
+    ("examples", "shares"),
+    [(1, [1]), (2, [2]), (3, [2, 2]), (5, [2, 2, 2, 2]), (6, [3, 2, 2, 2]), (20, [6, 6, 6, 5])],
+)
+def test_the_stateful_phase_is_split_into_parts_that_share_out_the_random_scenarios(
+    examples: int, shares: list[int]
+) -> None:
+    parts = stateful_parts(examples)
+    assert [p.examples for p in parts] == shares
+    assert [p.id for p in parts] == [f"part{n}" for n in range(1, len(shares) + 1)]
+    # each part opens with Hypothesis' simplest scenario: the others add up to one run's
+    assert sum(p.examples - 1 for p in parts) == examples - 1
+    assert len(parts) <= STATEFUL_PARTS
+
+
+def test_each_part_has_its_own_seed_derived_from_the_runs_and_nothing_else() -> None:
+    settings = ContractSettings(seed=7, examples=20, stateful_examples=20)
+    seeds = [p.settings(settings).seed for p in stateful_parts(20)]
+    assert seeds[0] == 7 and len(set(seeds)) == len(seeds)
+    assert seeds == [p.settings(settings).seed for p in stateful_parts(20)]  # the same every time
+    # a worker process derives the same seeds: str seeding does not depend on PYTHONHASHSEED
+    script = (
+        "from gatecheck.contract.settings import ContractSettings;"
+        "from gatecheck.contract.stateful import stateful_parts;"
+        "s = ContractSettings(seed=7);"
+        "print([p.settings(s).seed for p in stateful_parts(20)])"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script],
+        env={**os.environ, "PYTHONHASHSEED": "123"},
+        capture_output=True,
+        text=True,
+    )
+    assert done.stdout.strip() == str(seeds), done.stderr
+    part = stateful_parts(20)[3].settings(settings)
+    assert (part.examples, part.stateful_examples) == (5, 5)

@@ -11,6 +11,8 @@ import httpx
 import pytest
 from contract_runner import SuiteRun
 
+from gatecheck.contract.settings import REAL_TARGET_EXAMPLES
+from gatecheck.contract.stateful import stateful_parts
 from gatecheck.mock.server import MockServer
 from gatecheck.mock.settings import MockSettings
 from gatecheck.profiles import get_profile
@@ -22,13 +24,16 @@ RunContract = Callable[..., SuiteRun]
 RunContracts = Callable[[Sequence[Sequence[str]]], list[SuiteRun]]
 SEEDS = ("11", "2024", "31337", "424242", "7")
 FEW = ("--examples", "2")
+#: The stateful phase's items with FEW examples (one part), and with a real target's default.
+STATEFUL_FEW = {f"test_stateful[{part.id}]" for part in stateful_parts(2)}
+STATEFUL_REAL = {f"test_stateful[{part.id}]" for part in stateful_parts(REAL_TARGET_EXAMPLES)}
 #: OpenRouter's 39 operations take three times as long: two of the seeds are enough to show
 #: that its result does not depend on the seed, the loop over all five runs on Requesty.
 SEEDS_BY_PROFILE = {"requesty": SEEDS, "openrouter": SEEDS[:2]}
 
 
 def _item_count(profile: str) -> int:
-    return load_spec(get_profile(profile).spec).operation_count + 1  # + the stateful test
+    return load_spec(get_profile(profile).spec).operation_count + len(STATEFUL_FEW)
 
 
 @pytest.mark.parametrize("profile", ["requesty", "openrouter"])
@@ -64,7 +69,7 @@ def test_a_target_that_is_down_ends_the_run_before_any_operation(run_contract: R
     # it stops before the first operation, not after all; the stateful test, handed out first
     # (long_chain), may be skipped before that for want of --allow-writes: it sent nothing
     assert set(run.outcomes.values()) <= {"skipped"}, run.describe()
-    assert set(run.outcomes) <= {"test_stateful"}, run.describe()
+    assert set(run.outcomes) <= STATEFUL_REAL, run.describe()
     assert "target http://127.0.0.1:9/v1 is unreachable" in run.output
     assert "Traceback" not in run.output and "sk-test-not-a-real-key" not in run.output
 
@@ -90,7 +95,7 @@ def test_against_a_real_target_writes_need_consent_and_keys_never_show(
         "test_operation[POST /api-keys]",
         "test_operation[DELETE /api-keys/{key_id}]",
         "test_operation[PATCH /api-keys/{key_id}/limit]",
-        "test_stateful",
+        *STATEFUL_FEW,
     }
     assert "--allow-writes" in run.output
     for secret in env.values():
@@ -115,6 +120,21 @@ def test_with_writes_allowed_what_the_run_created_is_deleted(
         env=env,
     )
     assert run.outcomes["test_operation[POST /api-keys]"] == "passed", run.describe()
+    after = httpx.get(server.base_url + "/api-keys", headers=admin).json()["data"]
+    assert {k["id"] for k in after} == {k["id"] for k in before}
+
+
+def test_against_a_real_target_the_stateful_parts_pass_and_leave_nothing_behind(
+    run_contract: RunContract, mock_as_real: tuple[MockServer, dict[str, str]]
+) -> None:
+    """schemathesis' engine, one run per part, each with its own seed; what they create is deleted."""
+    server, env = mock_as_real
+    admin = {"Authorization": f"Bearer {env['GATECHECK_MANAGEMENT_KEY']}"}
+    before = httpx.get(server.base_url + "/api-keys", headers=admin).json()["data"]
+    args = ("--profile", "requesty", "--gateway-url", server.base_url, "--allow-writes", "-k", "stateful")
+    run = run_contract(*args, "--gatecheck-seed", "3", env=env)
+    assert run.outcomes == dict.fromkeys(sorted(STATEFUL_REAL), "passed"), run.describe()
+    assert len(STATEFUL_REAL) == 4
     after = httpx.get(server.base_url + "/api-keys", headers=admin).json()["data"]
     assert {k["id"] for k in after} == {k["id"] for k in before}
 

@@ -45,3 +45,36 @@ def test_long_chains_run_first_and_after_all_last(pytester: pytest.Pytester) -> 
         "test_chain",
         "test_c",
     ]
+
+
+CHAINS = """
+import os
+import pathlib
+
+import pytest
+
+
+@pytest.mark.long_chain
+@pytest.mark.parametrize("n", range(3))
+def test_chain(n):
+    pathlib.Path(os.environ["NOTES"], f"chain{n}").write_text(os.environ["PYTEST_XDIST_WORKER"])
+
+
+@pytest.mark.parametrize("n", range(9))
+def test_quick(n):
+    pass
+"""
+
+
+def test_under_xdist_each_long_chain_starts_on_a_worker_of_its_own(
+    pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """xdist's ``load`` sends each worker two consecutive tests first: without the dealt first
+    round, chain0 and chain1 would both go to the first worker, one after the other."""
+    pytester.makepyfile(test_chains=CHAINS)
+    notes = pytester.mkdir("notes")
+    monkeypatch.setenv("NOTES", str(notes))
+    result = pytester.runpytest_subprocess("-n", "3", "--dist", "load", "-p", "no:cacheprovider")
+    result.assert_outcomes(passed=12)
+    workers = {path.name: path.read_text() for path in notes.iterdir()}
+    assert len(workers) == 3 and len(set(workers.values())) == 3, workers

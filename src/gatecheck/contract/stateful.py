@@ -10,13 +10,24 @@ a read that must then answer 404; schemathesis walks those links and its statefu
 - against a real gateway, with schemathesis' own engine (``--phases stateful``), which is built
   for state that persists between scenarios; everything it creates is tracked and deleted at
   the end, every request is charged to the budget first, and bodies are capped as elsewhere.
+
+The phase's scenarios are independent of each other (each starts from a reset mock, or works on
+what it created itself), so the phase is split into :data:`STATEFUL_PARTS` test items that run
+side by side under ``--concurrency``: against a gateway 300 ms away its chain of dependent calls
+was the run's floor (about 80 calls, 24 s).  Each part is its own Hypothesis run, and Hypothesis
+opens every run with its simplest scenario, so the scenarios past the first are what is shared
+out: a part runs its own simplest one plus its share of the others, and splitting loses none of
+the random scenarios one run would have made.  The parts and their seeds depend only on the
+run's seed and ``--examples``, never on the concurrency.
 """
 
 from __future__ import annotations
 
 import contextlib
 import json
+import random
 from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any, ClassVar
 
 import httpx
@@ -43,13 +54,56 @@ if TYPE_CHECKING:
     from schemathesis.generation.stateful.state_machine import APIStateMachine
 
 __all__ = [
+    "STATEFUL_PARTS",
     "EngineFailures",
+    "StatefulPart",
     "linked_document",
     "reset_mock",
     "run_state_machine",
     "run_with_engine",
     "state_machine",
+    "stateful_parts",
 ]
+
+#: How many test items the stateful phase is split into (fewer when there are fewer scenarios).
+#: Fixed, not taken from ``--concurrency``, so that ids, seeds and results do not depend on it.
+STATEFUL_PARTS = 4
+
+
+@dataclass(frozen=True)
+class StatefulPart:
+    """One share of the stateful phase's scenarios: ``number`` of ``count``, ``examples`` of them."""
+
+    number: int
+    count: int
+    examples: int
+
+    @property
+    def id(self) -> str:
+        """The test id's parameter: ``part1`` (plain, so ``-k part1`` selects it)."""
+        return f"part{self.number}"
+
+    def settings(self, settings: ContractSettings) -> ContractSettings:
+        """The run's settings for this part: its share of the scenarios, and a seed of its own
+        derived from the run's (the first part keeps the run's seed)."""
+        seed = settings.seed
+        if self.number > 1:  # str seeding is hashed with sha512: the same in every process
+            seed = random.Random(f"{settings.seed}:stateful:{self.number}").randrange(2**32)
+        return replace(settings, seed=seed, examples=self.examples, stateful_examples=self.examples)
+
+
+def stateful_parts(examples: int) -> list[StatefulPart]:
+    """The parts ``examples`` scenarios are split into.
+
+    Every part opens with Hypothesis' simplest scenario, so the ``examples - 1`` others are shared
+    out and each part runs one more than its share: ``--examples 5`` makes four parts of 2.
+    """
+    others = max(0, examples - 1)
+    count = max(1, min(STATEFUL_PARTS, others))
+    return [
+        StatefulPart(number, count, 1 + others // count + (1 if number <= others % count else 0))
+        for number in range(1, count + 1)
+    ]
 
 
 def _operation_ids(document: Mapping[str, Any]) -> Iterator[tuple[str, str, Mapping[str, Any]]]:
@@ -129,6 +183,9 @@ def state_machine(
                 raise failure from None
 
     GatecheckStateMachine.__name__ = GatecheckStateMachine.__qualname__ = "GatecheckStateMachine"
+    # As schemathesis' engine does per suite: the seed also orders the first step's rules, so the
+    # simplest scenario each part opens with starts somewhere else.
+    GatecheckStateMachine.rule_order_seed = settings.seed
     return hypothesis.seed(settings.seed)(GatecheckStateMachine)
 
 

@@ -8,11 +8,21 @@ Tests marked ``long_chain`` therefore go first and tests marked ``after_all`` (t
 every other test met, see :mod:`gatecheck.plugin.ratelimits`) go last; the rest keep their order.
 The order does not depend on the number of workers, so neither do the reports, which list tests
 in collection order.
+
+Going first is not enough: xdist's ``load`` scheduling starts each worker with a run of
+consecutive tests (at least two), so the first worker would get every long chain and run them
+one after another.  :mod:`gatecheck.plugin.dealing` deals that first round out instead, one test
+to each worker in turn, so each of the first tests starts on a worker of its own.
 """
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
+
 import pytest
+
+if TYPE_CHECKING:
+    from xdist.scheduler import LoadScheduling
 
 __all__ = ["AFTER_ALL", "LONG_CHAIN", "MARKERS"]
 
@@ -34,3 +44,14 @@ def _rank(item: pytest.Item) -> int:
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     """Long chains first, ``after_all`` tests last, every other test where it was (a stable sort)."""
     items.sort(key=_rank)
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_xdist_make_scheduler(config: pytest.Config, log: Any) -> LoadScheduling | None:
+    """``--dist load`` (``gatecheck run``'s) deals its first round; other modes are xdist's own."""
+    if config.getoption("dist") != "load":
+        return None
+    # imported here: importing xdist while pytest loads this plugin stops xdist's own loading
+    from gatecheck.plugin.dealing import DealtLoadScheduling
+
+    return DealtLoadScheduling(config, log)
