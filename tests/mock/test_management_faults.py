@@ -87,6 +87,12 @@ def disabled_key(accounts: SqliteAccounts) -> int:
     return _status(lambda: accounts.authenticate(view.value, "inference"))
 
 
+def deleted_key_read(accounts: SqliteAccounts) -> int:
+    view = accounts.keys.create("read after delete")
+    accounts.keys.delete(view.row.id)
+    return _status(lambda: accounts.keys.get(view.row.id))
+
+
 def second_delete(accounts: SqliteAccounts) -> int:
     view = accounts.keys.create("twice")
     accounts.keys.delete(view.row.id)
@@ -198,6 +204,7 @@ def credits_total(accounts: SqliteAccounts) -> float:
 
 PROBES: dict[str, Callable[[SqliteAccounts], Any]] = {
     "deleted-key-still-valid": deleted_key,
+    "deleted-key-still-readable": deleted_key_read,
     "expired-key-still-valid": expired_key,
     "limit-not-enforced": key_at_limit,
     "key-value-in-get": value_after_create,
@@ -245,6 +252,7 @@ def test_every_management_fault_has_a_probe() -> None:
 def test_the_baseline_keeps_every_contract(accounts: SqliteAccounts) -> None:
     assert observe(accounts, set()) == {
         "deleted-key-still-valid": 401,
+        "deleted-key-still-readable": 404,
         "expired-key-still-valid": 401,
         "limit-not-enforced": 402,
         "key-value-in-get": (False, False),

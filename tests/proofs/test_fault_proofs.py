@@ -31,7 +31,8 @@ def _args(proof: Proof) -> tuple[str, ...]:
     if proof.suite != "contract":
         return proof.args
     checks = sorted({key.rsplit("::", 1)[1] for key in proof.catches})
-    return (*proof.args, "--contract-checks", ",".join(checks), "--examples", "1")
+    examples = () if "--examples" in proof.args else ("--examples", "1")
+    return (*proof.args, "--contract-checks", ",".join(checks), *examples)
 
 
 def planned_run(params: dict[str, Any]) -> tuple[str, str, tuple[str, ...], tuple[str, ...]] | None:

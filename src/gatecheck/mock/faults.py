@@ -29,6 +29,7 @@ from gatecheck.check_ids import (
     CONTRACT_SSE_USAGE_CHUNK,
     CONTRACT_USAGE_COST,
     CONTRACT_USAGE_TOKENS,
+    CONTRACT_USE_AFTER_FREE,
     CheckId,
     failure_key,
 )
@@ -47,7 +48,9 @@ class Proof:
     every text of ``says``; for the ``contract`` suite they are failure keys (``operation::check``,
     made by :func:`~gatecheck.check_ids.failure_key` from a registered contract id).
     ``also`` are scenarios that rely on the same contract point and fail with it; nothing else of
-    the suite may fail.  ``args`` narrow the run (a ``-k`` expression), never widen it.
+    the suite may fail.  ``args`` narrow the run (a ``-k`` expression), never widen it; a contract
+    proof may also fix what is generated (``--examples``, one example per operation otherwise,
+    and ``--gatecheck-seed``).
     """
 
     suite: str
@@ -1187,6 +1190,21 @@ DELETED_KEY_STILL_VALID = _m(
     proofs=(
         Proof(
             "keys", ("test_deleted_key_is_refused",), ("Key was deleted, yet inference answered HTTP 200",)
+        ),
+    ),
+)
+DELETED_KEY_STILL_READABLE = _m(
+    "deleted-key-still-readable",
+    "a deleted key still reads back: GET of its id answers 200, not 404",
+    proofs=(
+        Proof("keys", ("test_deleted_key_is_refused",), ("Deleted key still reads as HTTP 200", "HTTP 404")),
+        # The stateful phase follows the spec's link from DELETE to a GET of the deleted key; a
+        # part's first scenario is the simplest and may stop short of it, so the mock's default
+        # number of scenarios (all four parts fail at this seed).
+        _contract(
+            CONTRACT_USE_AFTER_FREE,
+            "DELETE /api-keys/{key_id}",  # schemathesis names the DELETE whose resource stayed
+            args=("-k", "stateful", "--examples", "20", "--gatecheck-seed", "7"),
         ),
     ),
 )

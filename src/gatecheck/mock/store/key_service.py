@@ -15,6 +15,7 @@ from typing import Any
 from gatecheck.mock.errors import MockHTTPError
 from gatecheck.mock.faults import (
     DELETE_TWICE_200,
+    DELETED_KEY_STILL_READABLE,
     GET_IGNORES_SET_FIELDS,
     KEY_VALUE_IN_GET,
     STALE_LIMIT_REMAINING,
@@ -66,7 +67,8 @@ class KeyService:
 
     def get(self, key_id: str) -> KeyView:
         with self.ctx.db.read() as conn:
-            return self._forgetful(self._leaky(self._view(conn, self._live(conn, key_id))))
+            row = self._live(conn, key_id, deleted=self.ctx.fault(DELETED_KEY_STILL_READABLE))
+            return self._forgetful(self._leaky(self._view(conn, row)))
 
     def current(self, key_id: str) -> KeyView:
         """The calling key itself, whatever its role (``GET /key``)."""
@@ -93,8 +95,8 @@ class KeyService:
             guardrails.forget_key(conn, key_id)
         self.ctx.plaintexts.pop(key_id, None)
 
-    def _live(self, conn: sqlite3.Connection, key_id: str) -> KeyRow:
-        row = keys.get(conn, key_id)
+    def _live(self, conn: sqlite3.Connection, key_id: str, *, deleted: bool = False) -> KeyRow:
+        row = keys.get(conn, key_id, include_deleted=deleted)
         if row is None or row.role != "inference":
             raise MockHTTPError(404, f"API key {key_id!r} not found")
         return row
