@@ -7,6 +7,7 @@ gatecheck code can miscount it.
 from __future__ import annotations
 
 import os
+import shlex
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -18,6 +19,7 @@ import pytest
 from gatecheck.mock.server import MockServer
 from gatecheck.mock.settings import MockSettings
 from gatecheck.reports.results import load_results
+from gatecheck.runner.failure_list import rerun_command
 
 sys.path.insert(0, str(Path(__file__).parents[2] / "bench"))
 from latency_proxy import LatencyProxy
@@ -52,6 +54,33 @@ def test_results_and_their_order_do_not_depend_on_concurrency(tmp_path: Path) ->
 
     assert outcomes(one) == outcomes(eight) and len(outcomes(one)) > 20
     assert [s["status"] for s in one["suites"]] == [s["status"] for s in eight["suites"]]
+
+
+def test_stateful_parts_fail_alike_at_any_concurrency_and_a_rerun_reruns_one_part(tmp_path: Path) -> None:
+    """Each part is its own Hypothesis run with its own seed: its verdict does not depend on which
+    worker runs it, and its rerun command selects it alone (``-k 'test_stateful[partN]'``)."""
+    args = (
+        "--suites",
+        "contract",
+        "--mock-fault",
+        "deleted-key-still-readable",
+        "--seed",
+        "7",
+        "--examples",
+        "5",
+    )
+    one = _run(tmp_path, *args, "-k", "stateful", "--concurrency", "1")
+    four = _run(tmp_path, *args, "-k", "stateful", "--concurrency", "4")
+    verdicts = [(t["id"], t["outcome"]) for t in one["tests"]]
+    assert verdicts == [(t["id"], t["outcome"]) for t in four["tests"]]
+    assert len(verdicts) == 4, verdicts
+    failing = [t for t in one["tests"] if t["outcome"] == "failed"]
+    assert 0 < len(failing) < 4, verdicts  # at this seed some parts meet the deleted key, some do not
+    words = shlex.split(rerun_command(one, failing[-1]))
+    keyword = words[words.index("-k") + 1]
+    assert keyword == failing[-1]["id"].rsplit("::", 1)[1]
+    again = _run(tmp_path, *args, "-k", keyword)
+    assert [(t["id"], t["outcome"]) for t in again["tests"]] == [(failing[-1]["id"], "failed")]
 
 
 @pytest.fixture

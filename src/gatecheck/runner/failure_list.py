@@ -8,6 +8,7 @@ it reads the same in a log and in a snapshot test.  Text comes from the redacted
 
 from __future__ import annotations
 
+import re
 import shlex
 from collections.abc import Mapping
 from typing import Any
@@ -20,6 +21,8 @@ _WIDTH = 160
 _LISTED = ("failed", "error")
 #: Flags of the original command that select tests; the rerun command sets its own.
 _SELECTION_FLAGS = {"--suites": 1, "-k": 1, "--seed": 1, "--shard": 1, "-x": 0, "--exitfirst": 0, "--lf": 0}
+#: What pytest's ``-k`` grammar takes as one identifier (``_pytest.mark.expression``).
+_K_IDENT = re.compile(r"(?:\w|:|\+|-|\.|\[|\]|\\|/)+")
 
 
 def _one_line(text: object) -> str:
@@ -39,9 +42,17 @@ def _keep_target_flags(command: list[str]) -> list[str]:
     return kept
 
 
+def _keyword(nodeid: str) -> str:
+    """A ``-k`` for the test: ``name[param]`` where pytest's ``-k`` can spell the parameter
+    (``test_stateful[part2]``), else the function's name, which reruns all its parameters
+    (``test_operation[POST /chat/completions]``: ``-k`` takes no spaces)."""
+    name = nodeid.rsplit("::", 1)[-1]
+    return name if _K_IDENT.fullmatch(name) else name.split("[", 1)[0]
+
+
 def rerun_command(results: Mapping[str, Any], test: Mapping[str, Any]) -> str:
     """``gatecheck run --suites S -k NAME --seed N`` plus the run's own target flags."""
-    name = test["nodeid"].rsplit("::", 1)[-1].split("[", 1)[0]
+    name = _keyword(test["nodeid"])
     words = ["gatecheck", "run", *_keep_target_flags(list(results["run"].get("command") or []))]
     words += ["--suites", test["suite"], "-k", name]
     if results["run"].get("seed") is not None:
