@@ -93,6 +93,15 @@ class KeyApi:
         return dict(self.profile.keys)
 
     @property
+    def expiry_lead(self) -> float:
+        """How far ahead an expiring key's expiry is set: a real target may refuse one that is past
+        when the request arrives (``profile.keys.expiry_lead_seconds``).  The mock takes any, so
+        the next whole second will do: its expiry check waits under a second, not two or three."""
+        if self.gateway.is_mock:
+            return 0.0
+        return float(self.spec.get("expiry_lead_seconds", 2))
+
+    @property
     def expiry_grace(self) -> float:
         """How long after its expiry a key may still be accepted: real targets may cache keys
         (``profile.keys.expiry_grace_seconds``); the mock checks expiry on every request."""

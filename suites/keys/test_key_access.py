@@ -123,8 +123,7 @@ def test_limit_below_spend_refuses_inference(keys: KeyApi) -> None:
 @pytest.mark.writes
 def test_expired_key_is_refused(keys: KeyApi) -> None:
     """A key past its expiry is refused with 401"""
-    lead = float(keys.spec.get("expiry_lead_seconds", 2))
-    expiry = keys.expiry_in(lead)
+    expiry = keys.expiry_in(keys.expiry_lead)
     key = keys.create(expiry=expiry)
     time.sleep(max(0.0, keys.seconds_until(expiry)) + 0.1)
     _refused(
