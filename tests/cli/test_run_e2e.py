@@ -144,17 +144,41 @@ def test_a_crashing_suite_is_reported_and_the_others_still_run(
     root = make_home(tmp_path / "home", suites)
     monkeypatch.setenv("GATECHECK_HOME", str(root))
     monkeypatch.chdir(tmp_path)
-    outcome = _run()
+    outcome = _run("--concurrency", "1")  # the session's own process dies (with workers: the next test)
     assert outcome.exit_code == 2
     suites_by_name = {s["name"]: s for s in outcome.results["suites"]}
     assert suites_by_name["crash"]["status"] == "error" and suites_by_name["crash"]["exit_code"] == 13
     assert outcome.outcomes()["crash::test_crash::test_first"] == "passed"  # what it did before dying is kept
+    dies = next(t for t in outcome.results["tests"] if t["id"] == "crash::test_crash::test_dies")
+    assert dies["outcome"] == "error" and "never finished" in dies["failure"]["title"]  # never "passed"
     assert (
         suites_by_name["broken"]["status"] == "error"
         and "could not be collected" in suites_by_name["broken"]["error"]
     )
     assert outcome.outcomes()["broken::test_broken"] == "error"
     assert suites_by_name["chat"]["status"] == "passed"
+    assert "Traceback" not in outcome.stdout + outcome.stderr
+
+
+def test_a_worker_that_dies_is_the_error_of_its_test_and_the_others_still_run(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """With workers (--concurrency 2), xdist replaces a worker that died and reports its test with
+    the phase "???"; that test is gatecheck's error, never dropped (it read as passed before)."""
+    crash = "import os\n\ndef test_first():\n    pass\n\ndef test_dies():\n    os._exit(13)\n"
+    root = make_home(
+        tmp_path / "home", {"chat": {"test_chat.py": CHAT_SUITE}, "crash": {"test_crash.py": crash}}
+    )
+    monkeypatch.setenv("GATECHECK_HOME", str(root))
+    monkeypatch.chdir(tmp_path)
+    outcome = _run("--concurrency", "2")
+    assert outcome.exit_code == 2, outcome.stdout + outcome.stderr
+    dies = next(t for t in outcome.results["tests"] if t["id"] == "crash::test_crash::test_dies")
+    assert dies["outcome"] == "error" and dies["failure"]["kind"] == "harness"
+    assert "crashed while running" in dies["failure"]["title"]
+    assert outcome.outcomes()["crash::test_crash::test_first"] == "passed"
+    suites_by_name = {s["name"]: s["status"] for s in outcome.results["suites"]}
+    assert suites_by_name == {"chat": "passed", "crash": "error"}
     assert "Traceback" not in outcome.stdout + outcome.stderr
 
 

@@ -28,7 +28,8 @@ def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 
 def test_every_suite_runs_in_one_process_and_keeps_its_own_results(home: Path) -> None:
-    outcome = gatecheck("run", "--seed", "3")
+    # one worker: two suites against the mock would otherwise get one per core (README: Concurrency)
+    outcome = gatecheck("run", "--seed", "3", "--concurrency", "1")
     assert outcome.exit_code == 0, outcome.stdout + outcome.stderr
     tests = outcome.results["tests"]
     pids = {t["suite"]: t["metrics"]["pid"] for t in tests if t["title"] == "Says its process."}
@@ -47,11 +48,22 @@ def test_k_selects_like_pytest_and_suites_it_leaves_empty_are_left_out(home: Pat
 
 
 def test_x_stops_at_the_first_failure_and_later_suites_are_not_run(home: Path) -> None:
-    outcome = gatecheck("run", "--seed", "3", "-x", *FAULTS)
+    outcome = gatecheck("run", "--seed", "3", "-x", "--concurrency", "1", *FAULTS)
     assert outcome.exit_code == 1, outcome.stdout + outcome.stderr
     assert [o for o in outcome.outcomes().values() if o == "failed"] == ["failed"]
     suites = {s["name"]: s["status"] for s in outcome.results["suites"]}
     assert suites == {"chat": "failed", "stream": "not-run"}
+
+
+def test_x_with_workers_is_a_stop_not_a_crash(home: Path) -> None:
+    """xdist ends a session -x stopped as "interrupted" (exit 2); that is the stop asked for: exit 1,
+    no suite in error.  Tests already in flight on other workers finish, so more may fail."""
+    outcome = gatecheck("run", "--seed", "3", "-x", "--concurrency", "2", *FAULTS)
+    assert outcome.exit_code == 1, outcome.stdout + outcome.stderr
+    assert "failed" in outcome.outcomes().values() and "error" not in outcome.outcomes().values()
+    suites = {s["name"]: s["status"] for s in outcome.results["suites"]}
+    assert "error" not in suites.values() and "failed" in suites.values(), suites
+    assert outcome.results["run"]["verdict"] == "fail"
 
 
 def test_lf_reruns_exactly_the_last_runs_failures(home: Path) -> None:

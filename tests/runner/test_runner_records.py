@@ -56,7 +56,11 @@ PASSED = {
         ({"setup": _phase("setup", "skipped", skip_reason="needs a management key")}, ("skipped", "skipped")),
         ({**PASSED, "call": _phase("call", "skipped", wasxfail="known bug")}, ("xfailed", "skipped")),
         ({**PASSED, "call": _phase("call", "passed", wasxfail="known bug")}, ("xpassed", "passed")),
-        ({"???": _phase("???", "failed", longrepr="worker crashed")}, ("failed", "failed")),
+        (  # xdist: the worker died while running the test; gatecheck's crash, never the target's
+            {"setup": _phase("setup", "passed"), "???": _phase("???", "failed", longrepr="worker crashed")},
+            ("error", "error"),
+        ),
+        ({"setup": _phase("setup", "passed")}, ("error", "error")),  # set up, never finished: not a pass
         (  # a check raised inside gatecheck: gatecheck's fault, whatever the phase
             {**PASSED, "call": _phase("call", "failed", gatecheck={"failure": {"kind": "harness"}})},
             ("failed", "error"),

@@ -8,6 +8,7 @@ one broken suite never hides the others' results.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -29,6 +30,16 @@ if TYPE_CHECKING:
 __all__ = ["run_sessions"]
 
 _NORMAL_EXITS = (0, 1, 5)
+
+
+def _exitfirst_stop(exitfirst: bool, result: ChildResult) -> ChildResult:
+    """The stop ``-x`` asked for, as pytest reports it without workers (exit 1, tests failed).
+
+    Under pytest-xdist a session that ``-x`` stopped ends as interrupted (exit 2, "Interrupted:
+    stopping after 1 failures"), which would otherwise read as a crash of the session.
+    """
+    stopped = any("stopping after" in line for line in result.log_tail)
+    return replace(result, exit_code=1) if exitfirst and result.exit_code == 2 and stopped else result
 
 
 class _Session:
@@ -107,6 +118,7 @@ class _Session:
                 # what finished before the signal keeps its verdict in the interrupted run's reports
                 self._settle(name, assemble.suite_verdict(self.tracker.recorders[name].records()), None)
             raise
+        result = _exitfirst_stop(self.plan.selection.exitfirst, result)
         for name, (status, error) in session_statuses(self.tracker, result).items():
             if status == "not-run" and result.exit_code not in _NORMAL_EXITS:
                 continue  # left for the next session

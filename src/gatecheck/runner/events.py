@@ -336,9 +336,12 @@ class _Reporter:
         # A subtest's report comes first and carries the real failure; its parent's "call"
         # report then only says "contains 1 failed subtest".
         when = "subtest" if hasattr(report, "context") and report.when == "call" else report.when
+        suite = (getattr(report, "gatecheck", None) or {}).get("suite")
+        if suite is None:  # made here, not by a worker: xdist's report of a worker that died ("???")
+            suite = _suite_of(self.config, self.config.rootpath / report.nodeid.split("::")[0])[0]
         self.writer.emit(
             "phase",
-            suite=(getattr(report, "gatecheck", None) or {}).get("suite"),
+            suite=suite,
             nodeid=report.nodeid,
             when=when,
             outcome=report.outcome,

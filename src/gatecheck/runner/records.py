@@ -63,6 +63,12 @@ def _failure(event: dict[str, Any], kind_default: str) -> dict[str, Any]:
     return data
 
 
+#: A test that was set up and never reported its call: its process ended while it ran.
+_NEVER_FINISHED = {
+    "kind": "harness",
+    "title": "the test never finished: the session's process ended while it ran",
+    "message": "the test never finished: the session's process ended while it ran (see the suite's error)",
+}
 #: Failure kinds (``runner.events.fault_kind``) that are the target's fault, in any phase.
 TARGET_FAULTS = frozenset({"contract", "assertion", "transport"})
 
@@ -74,15 +80,24 @@ def fold_phases(phases: dict[str, dict[str, Any]]) -> tuple[str, str, dict[str, 
     wrongly or broke its connection (a fixture preparing the test included), ``error`` when
     gatecheck could not judge (its own code raised, or a harness error); see README "Exit codes".
     """
-    for when in ("call", "???", "setup", "teardown"):
+    crashed = phases.get("???")
+    if crashed is not None:  # xdist: the worker process died while running the test
+        lines = [line.strip() for line in str(crashed.get("longrepr") or "").splitlines() if line.strip()]
+        said = lines[-1] if lines else "no output"  # "worker 'gw1' crashed while running '...'"
+        title = f"the test's process died while it ran ({said})"[:300]
+        return "error", "error", {"kind": "harness", "title": title, "message": title}, None
+    for when in ("call", "setup", "teardown"):
         event = phases.get(when)
         if event and event.get("outcome") == "failed":
-            call = when in ("call", "???")
+            call = when == "call"
             failure = _failure(
                 (phases.get("subtest") or event) if call else event, "assertion" if call else "exception"
             )
             outcome = "failed" if failure.get("kind") in TARGET_FAULTS else "error"
             return ("failed" if call else "error"), outcome, failure, None
+    setup: dict[str, Any] = phases.get("setup") or {}
+    if setup.get("outcome") == "passed" and "call" not in phases:
+        return "error", "error", dict(_NEVER_FINISHED), None
     called: dict[str, Any] = phases.get("call") or {}
     if called.get("wasxfail") is not None and called.get("outcome") == "skipped":
         return "xfailed", "skipped", None, f"expected failure: {called.get('wasxfail') or 'xfail'}"
