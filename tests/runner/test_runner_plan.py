@@ -8,7 +8,8 @@ import pytest
 
 from gatecheck.config import load_config
 from gatecheck.errors import MissingSecretError, UnknownNameError, UsageError
-from gatecheck.runner.plan import RunOptions, available_suites, build_plan, report_root
+from gatecheck.runner import plan as plan_module
+from gatecheck.runner.plan import MOCK_CONCURRENCY, RunOptions, available_suites, build_plan, report_root
 
 
 @pytest.fixture(autouse=True)
@@ -86,3 +87,23 @@ def test_secret_variables_include_the_configs_targets(tmp_path: Path) -> None:
     )
     plan = build_plan(RunOptions(), load_config())
     assert {"PROD_KEY", "GATECHECK_API_KEY", "GATECHECK_MANAGEMENT_KEY"} <= set(plan.secret_env)
+
+
+@pytest.mark.parametrize(
+    ("options", "cores", "workers"),
+    [
+        (RunOptions(), 2, "2"),  # the built-in mock, several suites: one worker per core
+        (RunOptions(), 8, "2"),  # ... at most MOCK_CONCURRENCY
+        (RunOptions(), 1, None),  # one core: no worker processes
+        (RunOptions(suites=["a-suite"]), 8, None),  # one suite: a second worker's start-up would not pay
+        (RunOptions(concurrency=3), 1, "3"),  # given: taken as given
+        (RunOptions(target="https://gw.test/v1", api_key_env="SET_KEY", suites=["a-suite"]), 1, "8"),
+    ],
+)
+def test_the_default_concurrency_follows_the_target_the_suites_and_the_cores(
+    options: RunOptions, cores: int, workers: str | None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("SET_KEY", "sk-test-0123456789")
+    monkeypatch.setattr(plan_module, "_cores", lambda: cores)
+    assert build_plan(options, load_config()).workers == workers
+    assert MOCK_CONCURRENCY == 2
