@@ -8,6 +8,7 @@ how.  It also lets each suite start from clean imports, the way CI would run it.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import subprocess
 import threading
@@ -60,12 +61,19 @@ class _Tail:
 
 
 def _pump(stream: IO[bytes], log: IO[str], redactor: Redactor, tail: list[str]) -> None:
-    for raw in iter(stream.readline, b""):
-        line = redactor.text(raw.decode("utf-8", "replace"))
-        log.write(line)
-        log.flush()
-        tail.append(line.rstrip("\n"))
-        del tail[:-40]
+    """Copy the child's output to its log until the pipe ends, or is closed under it.
+
+    The pipe may stay open after the child is stopped: its xdist workers hold it until they see
+    their controller gone (a few seconds).  ``run_child`` then closes it after a grace period,
+    and this thread's pending read ends with ValueError or OSError; that is the end, not an error.
+    """
+    with contextlib.suppress(ValueError, OSError):
+        for raw in iter(stream.readline, b""):
+            line = redactor.text(raw.decode("utf-8", "replace"))
+            log.write(line)
+            log.flush()
+            tail.append(line.rstrip("\n"))
+            del tail[:-40]
 
 
 def _stop(proc: subprocess.Popen[bytes]) -> None:
