@@ -102,12 +102,17 @@ def test_against_a_real_target_writes_need_consent_and_keys_never_show(
         assert secret not in run.output and secret not in run.junit
 
 
+def _key_ids(server: MockServer, env: dict[str, str]) -> set[str]:
+    """The ids of the keys the mock holds, read with its management key."""
+    admin = {"Authorization": f"Bearer {env['GATECHECK_MANAGEMENT_KEY']}"}
+    return {k["id"] for k in httpx.get(server.base_url + "/api-keys", headers=admin).json()["data"]}
+
+
 def test_with_writes_allowed_what_the_run_created_is_deleted(
     run_contract: RunContract, mock_as_real: tuple[MockServer, dict[str, str]]
 ) -> None:
     server, env = mock_as_real
-    admin = {"Authorization": f"Bearer {env['GATECHECK_MANAGEMENT_KEY']}"}
-    before = httpx.get(server.base_url + "/api-keys", headers=admin).json()["data"]
+    before = _key_ids(server, env)
     run = run_contract(
         "--profile",
         "requesty",
@@ -120,8 +125,7 @@ def test_with_writes_allowed_what_the_run_created_is_deleted(
         env=env,
     )
     assert run.outcomes["test_operation[POST /api-keys]"] == "passed", run.describe()
-    after = httpx.get(server.base_url + "/api-keys", headers=admin).json()["data"]
-    assert {k["id"] for k in after} == {k["id"] for k in before}
+    assert _key_ids(server, env) == before
 
 
 def test_against_a_real_target_the_stateful_parts_pass_and_leave_nothing_behind(
@@ -129,14 +133,12 @@ def test_against_a_real_target_the_stateful_parts_pass_and_leave_nothing_behind(
 ) -> None:
     """schemathesis' engine, one run per part, each with its own seed; what they create is deleted."""
     server, env = mock_as_real
-    admin = {"Authorization": f"Bearer {env['GATECHECK_MANAGEMENT_KEY']}"}
-    before = httpx.get(server.base_url + "/api-keys", headers=admin).json()["data"]
+    before = _key_ids(server, env)
     args = ("--profile", "requesty", "--gateway-url", server.base_url, "--allow-writes", "-k", "stateful")
     run = run_contract(*args, "--gatecheck-seed", "3", env=env)
     assert run.outcomes == dict.fromkeys(sorted(STATEFUL_REAL), "passed"), run.describe()
     assert len(STATEFUL_REAL) == 4
-    after = httpx.get(server.base_url + "/api-keys", headers=admin).json()["data"]
-    assert {k["id"] for k in after} == {k["id"] for k in before}
+    assert _key_ids(server, env) == before
 
 
 def test_a_spent_request_budget_skips_the_rest_with_a_clear_reason(

@@ -72,10 +72,9 @@ STATEFUL_PARTS = 4
 
 @dataclass(frozen=True)
 class StatefulPart:
-    """One share of the stateful phase's scenarios: ``number`` of ``count``, ``examples`` of them."""
+    """One share of the stateful phase's scenarios: part ``number``, ``examples`` of them."""
 
     number: int
-    count: int
     examples: int
 
     @property
@@ -101,7 +100,7 @@ def stateful_parts(examples: int) -> list[StatefulPart]:
     others = max(0, examples - 1)
     count = max(1, min(STATEFUL_PARTS, others))
     return [
-        StatefulPart(number, count, 1 + others // count + (1 if number <= others % count else 0))
+        StatefulPart(number, 1 + others // count + (1 if number <= others % count else 0))
         for number in range(1, count + 1)
     ]
 
