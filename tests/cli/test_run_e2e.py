@@ -144,7 +144,7 @@ def test_a_crashing_suite_is_reported_and_the_others_still_run(
     root = make_home(tmp_path / "home", suites)
     monkeypatch.setenv("GATECHECK_HOME", str(root))
     monkeypatch.chdir(tmp_path)
-    outcome = _run("--concurrency", "1")  # the session's own process dies (with workers: the next test)
+    outcome = _run()  # one process: the session dies with the test (with workers, see the next test)
     assert outcome.exit_code == 2
     suites_by_name = {s["name"]: s for s in outcome.results["suites"]}
     assert suites_by_name["crash"]["status"] == "error" and suites_by_name["crash"]["exit_code"] == 13

@@ -28,8 +28,7 @@ def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 
 def test_every_suite_runs_in_one_process_and_keeps_its_own_results(home: Path) -> None:
-    # one worker: two suites against the mock would otherwise get one per core (README: Concurrency)
-    outcome = gatecheck("run", "--seed", "3", "--concurrency", "1")
+    outcome = gatecheck("run", "--seed", "3")
     assert outcome.exit_code == 0, outcome.stdout + outcome.stderr
     tests = outcome.results["tests"]
     pids = {t["suite"]: t["metrics"]["pid"] for t in tests if t["title"] == "Says its process."}
@@ -48,7 +47,7 @@ def test_k_selects_like_pytest_and_suites_it_leaves_empty_are_left_out(home: Pat
 
 
 def test_x_stops_at_the_first_failure_and_later_suites_are_not_run(home: Path) -> None:
-    outcome = gatecheck("run", "--seed", "3", "-x", "--concurrency", "1", *FAULTS)
+    outcome = gatecheck("run", "--seed", "3", "-x", *FAULTS)
     assert outcome.exit_code == 1, outcome.stdout + outcome.stderr
     assert [o for o in outcome.outcomes().values() if o == "failed"] == ["failed"]
     suites = {s["name"]: s["status"] for s in outcome.results["suites"]}

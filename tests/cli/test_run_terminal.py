@@ -53,9 +53,6 @@ def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     root = make_home(tmp_path / "home")
     monkeypatch.setenv("GATECHECK_HOME", str(root))
     monkeypatch.chdir(tmp_path)
-    # One worker, from the config so the command lines stay as users type them: two suites against
-    # the mock would get one worker per core, and suites on two workers finish in either order.
-    (tmp_path / "gatecheck.toml").write_text("[defaults]\nconcurrency = 1\n")
     return root
 
 

@@ -9,7 +9,14 @@ import pytest
 from gatecheck.config import load_config
 from gatecheck.errors import MissingSecretError, UnknownNameError, UsageError
 from gatecheck.runner import plan as plan_module
-from gatecheck.runner.plan import MOCK_CONCURRENCY, RunOptions, available_suites, build_plan, report_root
+from gatecheck.runner.plan import (
+    CPU_BOUND_SUITES,
+    MOCK_CONCURRENCY,
+    RunOptions,
+    available_suites,
+    build_plan,
+    report_root,
+)
 
 
 @pytest.fixture(autouse=True)
@@ -92,18 +99,20 @@ def test_secret_variables_include_the_configs_targets(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("options", "cores", "workers"),
     [
-        (RunOptions(), 2, "2"),  # the built-in mock, several suites: one worker per core
+        (RunOptions(), 2, "2"),  # the built-in mock with the contract suite: one worker per core
         (RunOptions(), 8, "2"),  # ... at most MOCK_CONCURRENCY
         (RunOptions(), 1, None),  # one core: no worker processes
-        (RunOptions(suites=["a-suite"]), 8, None),  # one suite: a second worker's start-up would not pay
+        (RunOptions(suites=["contract"]), 2, "2"),
+        (RunOptions(suites=["a-suite", "b-suite"]), 8, None),  # not CPU-bound: start-up would not pay
         (RunOptions(concurrency=3), 1, "3"),  # given: taken as given
         (RunOptions(target="https://gw.test/v1", api_key_env="SET_KEY", suites=["a-suite"]), 1, "8"),
     ],
 )
 def test_the_default_concurrency_follows_the_target_the_suites_and_the_cores(
-    options: RunOptions, cores: int, workers: str | None, monkeypatch: pytest.MonkeyPatch
+    options: RunOptions, cores: int, workers: str | None, suites_home: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    (suites_home / "suites" / "contract").mkdir()
     monkeypatch.setenv("SET_KEY", "sk-test-0123456789")
     monkeypatch.setattr(plan_module, "_cores", lambda: cores)
     assert build_plan(options, load_config()).workers == workers
-    assert MOCK_CONCURRENCY == 2
+    assert MOCK_CONCURRENCY == 2 and "contract" in CPU_BOUND_SUITES

@@ -82,8 +82,8 @@ def _command_line(
     type=click.IntRange(min=1),
     metavar="N",
     help="tests in flight at once, for latency-bound targets (default 8 for a real gateway; for "
-    "the built-in mock 2 on two or more cores when several suites run, else 1); results and "
-    "their order do not depend on it",
+    "the built-in mock 2 on two or more cores when the contract suite runs, else 1); results "
+    "and their order do not depend on it",
 )
 @click.option("-n", "workers", metavar="auto|N", help="the same as --concurrency, in pytest-xdist's words")
 @click.option("--report-dir", metavar="DIR", help="where run folders go (default reports/)")

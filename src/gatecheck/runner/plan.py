@@ -28,6 +28,7 @@ from gatecheck.target import DEFAULT_API_KEY_ENV, DEFAULT_MANAGEMENT_KEY_ENV, Ta
 from gatecheck.target_settings import parse_flags
 
 __all__ = [
+    "CPU_BOUND_SUITES",
     "MOCK_CONCURRENCY",
     "MOCK_FLAVORS",
     "RunOptions",
@@ -180,12 +181,15 @@ def _pick_suites(requested: list[str] | None) -> list[Suite]:
 
 #: Tests in flight against a real gateway, which answers in hundreds of milliseconds.
 DEFAULT_CONCURRENCY = 8
-#: Workers against the built-in mock when the run has several suites: one per core, at most this
-#: many.  The mock answers in about a millisecond, so a run against it is bound by CPU, and a
-#: worker's start-up (about 1.5 CPU s) is paid back only over several suites.  Measured on 2
-#: cores (bench/RESULTS.md): the main job 17.4 s with 1 worker, 11.3 s with 2 and 18.7 s with
-#: 8; one suite 2.2 s with 1 and 3.4 s with 2.
+#: Workers against the built-in mock for a run with a CPU-bound suite: one per core, at most
+#: this many.  The mock answers in about a millisecond, so such a run is bound by CPU.
 MOCK_CONCURRENCY = 2
+#: Suites whose requests Hypothesis generates (schemathesis): against the mock they are bound by
+#: CPU, and a second worker pays for its start-up (about 1.5 CPU s).  The other suites mostly
+#: wait on short pauses and answers.  Measured on 2 cores (bench/RESULTS.md): the contract suite
+#: 9.4 s with 1 worker and 7.4 s with 2, the main job 14 to 17 s and 11 s; every other suite
+#: together 6.2 and 6.4 s, two or three of them 2.3 to 3.1 s and 3.1 to 4.2 s.
+CPU_BOUND_SUITES = frozenset({"contract"})
 
 
 def _cores() -> int:
@@ -196,15 +200,15 @@ def _cores() -> int:
         return os.cpu_count() or 1
 
 
-def default_concurrency(target: Target, suites: int) -> int:
+def default_concurrency(target: Target, suites: list[Suite]) -> int:
     """``--concurrency`` when none is given: 8 for a real gateway; for the built-in mock, one
-    worker per core up to :data:`MOCK_CONCURRENCY` when the run has several suites, else 1."""
+    worker per core up to :data:`MOCK_CONCURRENCY` when a CPU-bound suite runs, else 1."""
     if not target.is_mock:
         return DEFAULT_CONCURRENCY
-    return min(MOCK_CONCURRENCY, _cores()) if suites > 1 else 1
+    return min(MOCK_CONCURRENCY, _cores()) if CPU_BOUND_SUITES & {s.name for s in suites} else 1
 
 
-def _workers(value: str | None, concurrency: int | None, target: Target, suites: int) -> str | None:
+def _workers(value: str | None, concurrency: int | None, target: Target, suites: list[Suite]) -> str | None:
     """pytest-xdist's ``-n`` for the session: ``--concurrency`` (or its default), or ``-n`` as given."""
     if value is not None and concurrency is not None:
         raise UsageError("give --concurrency or -n, not both (they set the same thing)")
@@ -301,7 +305,7 @@ def build_plan(options: RunOptions, config: Config) -> RunPlan:
         seed=int(seed) if seed is not None else secrets.randbelow(2**31),
         shard=parse_shard(options.shard) if options.shard else None,
         baseline=load_baseline(options.baseline) if options.baseline else None,
-        workers=_workers(options.workers, _default(options, config, "concurrency"), target, len(suites)),
+        workers=_workers(options.workers, _default(options, config, "concurrency"), target, suites),
         examples=_default(options, config, "examples"),
         timeout=_default(options, config, "timeout"),
         max_requests=_default(options, config, "max_requests"),
